@@ -1,0 +1,50 @@
+package dev.uvm.config;
+
+import java.nio.file.Path;
+
+/**
+ * The effective settings of one named VM: {@code [vm]} defaults overlaid with {@code [vm.NAME]}.
+ *
+ * @param name                  the VM's name ({@code default} for the unnamed one)
+ * @param memoryBytes           guest RAM in bytes
+ * @param processors            virtual CPUs
+ * @param kernel                kernel image; {@code null} means the project's guest image
+ * @param initrd                initramfs; {@code null} means the project's guest image
+ * @param kernelCommandLine     extra kernel command line, appended to the backend's own; may be empty
+ * @param vmIdleTimeoutMillis   ms after the last session ends before the VM stops; 0 = at once, negative = never
+ * @param bootTimeoutMillis     ms a boot may take before it fails
+ * @param shutdownTimeoutMillis ms a clean power-off may take before the VMM is forced down
+ * @param swapBytes             guest swap size; 0 = none
+ * @param autoMemoryReclaim     what to do with guest memory while idle
+ * @param hostShare             a host folder shared into the guest, or {@code null}
+ */
+public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
+                       String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
+                       long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
+                       HostShare hostShare) {
+
+    public static final String DEFAULT_NAME = "default";
+    public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
+    public static final int DEFAULT_PROCESSORS = 1;
+    public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+    public static final long DEFAULT_BOOT_TIMEOUT_MILLIS = 30_000;
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 30_000;
+
+    /** The built-in defaults for a VM of the given name. */
+    public static VmConfig defaults(String name) {
+        return new VmConfig(name, DEFAULT_MEMORY_BYTES, DEFAULT_PROCESSORS, null, null, "",
+                DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
+                0, MemoryReclaim.DISABLED, null);
+    }
+
+    public VmConfig withName(String newName) {
+        return new VmConfig(newName, memoryBytes, processors, kernel, initrd, kernelCommandLine,
+                vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes,
+                autoMemoryReclaim, hostShare);
+    }
+
+    public VmConfig withIdleTimeout(long millis) {
+        return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
+                millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare);
+    }
+}
