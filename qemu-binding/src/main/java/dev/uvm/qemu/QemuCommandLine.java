@@ -1,0 +1,94 @@
+package dev.uvm.qemu;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the {@code qemu-system-x86_64} argument list for a {@link QemuSpec}.
+ *
+ * <p>Every value placed inside a QEMU option string is escaped (a comma is doubled), so paths
+ * and names from the config cannot inject further options.
+ */
+public final class QemuCommandLine {
+    private QemuCommandLine() {
+    }
+
+    public static List<String> build(QemuSpec spec) {
+        List<String> args = new ArrayList<>();
+        args.add(spec.qemuBinary().toString());
+        args.add("-name");
+        args.add("uvm-" + escape(spec.name()));
+        args.add("-M");
+        args.add("microvm");
+        args.add("-accel");
+        args.add(spec.accel().qemuName());
+        args.add("-m");
+        args.add(Math.max(1, spec.memoryBytes() / (1024 * 1024)) + "M");
+        args.add("-smp");
+        args.add(Integer.toString(spec.cpus()));
+        args.add("-nodefaults");
+        args.add("-no-user-config");
+        args.add("-display");
+        args.add("none");
+        args.add("-no-reboot");
+        args.add("-kernel");
+        args.add(spec.kernel().toString());
+        args.add("-initrd");
+        args.add(spec.initrd().toString());
+        args.add("-append");
+        String cmdline = QemuSpec.BASE_CMDLINE;
+        if (spec.share() != null) {
+            cmdline += " uvm.share=" + spec.share().mountTag() + ":" + spec.share().guestPath()
+                    + (spec.share().readOnly() ? ":ro" : ":rw");
+        }
+        if (spec.cmdline() != null && !spec.cmdline().isBlank()) {
+            cmdline += " " + spec.cmdline().strip();
+        }
+        args.add(cmdline);
+        args.add("-chardev");
+        args.add("file,id=console,path=" + escape(spec.consoleLog()));
+        args.add("-serial");
+        args.add("chardev:console");
+        args.add("-device");
+        args.add("virtio-serial-device");
+        args.add("-chardev");
+        args.add("socket,id=agent,server=on,wait=off,path=" + escape(spec.agentSocket()));
+        args.add("-device");
+        args.add("virtserialport,chardev=agent,name=uvm.agent");
+        args.add("-device");
+        args.add("virtio-balloon-device,free-page-reporting=on");
+        if (spec.share() != null) {
+            args.add("-fsdev");
+            args.add("local,id=share0,security_model=none" + (spec.share().readOnly() ? ",readonly=on" : "")
+                    + ",path=" + escape(spec.share().hostPath()));
+            args.add("-device");
+            args.add("virtio-9p-device,fsdev=share0,mount_tag=" + escape(spec.share().mountTag()));
+        }
+        args.add("-qmp");
+        args.add("unix:" + escape(spec.qmpSocket()) + ",server=on,wait=off");
+        return args;
+    }
+
+    /** Escapes a value for a QEMU option string: commas are doubled. */
+    static String escape(Object value) {
+        return value.toString().replace(",", ",,");
+    }
+
+    /** Quotes an argument list for logs and messages. */
+    public static String toShellString(List<String> args) {
+        StringBuilder sb = new StringBuilder();
+        for (String a : args) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            if (a.matches("[A-Za-z0-9_./:=,+-]+")) {
+                sb.append(a);
+            } else {
+                sb.append('\'').append(a.replace("'", "'\\''")).append('\'');
+            }
+        }
+        return sb.toString();
+    }
+
+}

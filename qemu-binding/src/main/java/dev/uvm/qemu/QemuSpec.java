@@ -1,0 +1,44 @@
+package dev.uvm.qemu;
+
+import java.nio.file.Path;
+
+/**
+ * Everything needed to launch one microvm.
+ *
+ * @param name        the VM's name (used in the QEMU process name and messages)
+ * @param qemuBinary  the {@code qemu-system-x86_64} executable
+ * @param kernel      an uncompressed ELF kernel (PVH entry) or a bzImage
+ * @param initrd      the initramfs
+ * @param cmdline     extra kernel command line, appended to the fixed one
+ * @param memoryBytes guest RAM
+ * @param cpus        virtual CPUs
+ * @param accel       accelerator
+ * @param runDir      a private folder for this VM's sockets and logs
+ * @param share       a host folder to export over 9P, or {@code null}
+ */
+public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
+                       int cpus, Accel accel, Path runDir, Share share) {
+
+    /** The fixed kernel command line: serial console, no reboot loop, skip slow probes. */
+    public static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t edd=off";
+
+    /** A host folder exported to the guest over virtio-9p under {@code mountTag}. */
+    public record Share(Path hostPath, String mountTag, String guestPath, boolean readOnly) {
+    }
+
+    public Path agentSocket() {
+        return runDir.resolve("agent.sock");
+    }
+
+    public Path qmpSocket() {
+        return runDir.resolve("qmp.sock");
+    }
+
+    public Path consoleLog() {
+        return runDir.resolve("console.log");
+    }
+
+    public Path qemuLog() {
+        return runDir.resolve("qemu.log");
+    }
+}

@@ -1,0 +1,308 @@
+package dev.uvm.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running QEMU microvm: its process, its QMP connection and its guest agent connection.
+ */
+public final class QemuVm implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QemuVm.class);
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
+
+    private final QemuSpec spec;
+    private final Process process;
+    private final QmpClient qmp;
+    private final AgentConnection agent;
+    private final BootTimings timings;
+    private final String readyText;
+
+    private QemuVm(QemuSpec spec, Process process, QmpClient qmp, AgentConnection agent, BootTimings timings,
+                   String readyText) {
+        this.spec = spec;
+        this.process = process;
+        this.qmp = qmp;
+        this.agent = agent;
+        this.timings = timings;
+        this.readyText = readyText;
+    }
+
+    /**
+     * Launches QEMU and waits until the guest agent is ready, at most {@code bootTimeout}.
+     * On any failure the QEMU process is killed and the exception names the cause, with the
+     * last lines QEMU and the guest console printed.
+     */
+    public static QemuVm boot(QemuSpec spec, Duration bootTimeout) throws BootException {
+        long start = System.nanoTime();
+        long deadline = start + bootTimeout.toNanos();
+        checkReadable(spec.kernel(), "kernel");
+        checkReadable(spec.initrd(), "initrd");
+        Process process;
+        List<String> argv = QemuCommandLine.build(spec);
+        try {
+            prepareRunDir(spec.runDir());
+            log.debug("VM {}: launching {}", spec.name(), QemuCommandLine.toShellString(argv));
+            process = new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(spec.qemuLog().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new BootException("VM " + spec.name() + ": cannot start " + spec.qemuBinary() + ": " + e.getMessage()
+                    + " (install Debian's qemu-system-x86 package, or run scripts/setup.sh)", e);
+        }
+        QmpClient qmp = null;
+        AgentConnection agent = null;
+        try {
+            qmp = QmpClient.connect(awaitSocket(spec, process, spec.qmpSocket(), deadline), QMP_TIMEOUT);
+            long vmmUp = System.nanoTime() - start;
+            agent = AgentConnection.connect(spec.name(), awaitSocket(spec, process, spec.agentSocket(), deadline));
+            String ready = awaitReady(spec, process, agent, deadline, bootTimeout);
+            long readyAt = System.nanoTime() - start;
+            long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
+            return new QemuVm(spec, process, qmp, agent, new BootTimings(vmmUp, kernelStart, readyAt), ready);
+        } catch (BootException e) {
+            kill(process, qmp, agent);
+            throw e;
+        } catch (IOException e) {
+            kill(process, qmp, agent);
+            throw failure(spec, process, "could not talk to QEMU: " + e.getMessage());
+        }
+    }
+
+    private static void kill(Process process, QmpClient qmp, AgentConnection agent) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (qmp != null) {
+            qmp.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private static void checkReadable(Path file, String what) throws BootException {
+        if (!Files.isReadable(file)) {
+            throw new BootException(what + " file " + file + " does not exist or is not readable"
+                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
+        }
+    }
+
+    private static void prepareRunDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        for (String f : List.of("agent.sock", "qmp.sock", "console.log", "qemu.log")) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+    }
+
+    private static Path awaitSocket(QemuSpec spec, Process process, Path socket, long deadline)
+            throws BootException {
+        while (!Files.exists(socket)) {
+            if (!process.isAlive()) {
+                throw failure(spec, process, "QEMU exited with status " + process.exitValue() + " during start-up");
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure(spec, process, "QEMU did not create " + socket.getFileName() + " in time");
+            }
+            sleepMillis(2);
+        }
+        return socket;
+    }
+
+    private static String awaitReady(QemuSpec spec, Process process, AgentConnection agent, long deadline,
+                                     Duration bootTimeout) throws BootException {
+        CompletableFuture<Object> readyOrExit = CompletableFuture.anyOf(agent.ready(), process.onExit());
+        try {
+            readyOrExit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw failure(spec, process, "the guest agent did not report ready within "
+                    + bootTimeout.toMillis() + " ms (bootTimeout); the guest kernel or its init is stuck");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(spec, process, "interrupted while waiting for the guest");
+        } catch (ExecutionException e) {
+            // The agent connection broke before READY; fall through to the exit check below.
+        }
+        String ready = agent.ready().getNow(null);
+        if (ready != null && !agent.ready().isCompletedExceptionally()) {
+            return ready;
+        }
+        try {
+            process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive()) {
+            throw failure(spec, process, "the VM exited with status " + process.exitValue()
+                    + " before the guest agent was ready (kernel panic or bad image?)");
+        }
+        throw failure(spec, process, "the guest agent connection closed before it reported ready");
+    }
+
+    private static double guestUptimeSeconds(String ready) {
+        for (String word : ready.split("\\s+")) {
+            if (word.startsWith("uptime=")) {
+                try {
+                    return Double.parseDouble(word.substring(7));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static BootException failure(QemuSpec spec, Process process, String what) {
+        StringBuilder msg = new StringBuilder("VM ").append(spec.name()).append(" failed to boot: ").append(what);
+        appendTail(msg, "QEMU said", spec.qemuLog(), 5);
+        appendTail(msg, "last guest console lines", spec.consoleLog(), 8);
+        return new BootException(msg.toString());
+    }
+
+    private static void appendTail(StringBuilder msg, String label, Path file, int lines) {
+        List<String> tail = tail(file, lines);
+        if (!tail.isEmpty()) {
+            msg.append("\n  ").append(label).append(" (").append(file).append("):");
+            tail.forEach(l -> msg.append("\n    ").append(l));
+        }
+    }
+
+    /** The last {@code n} non-blank lines of a log file, or none if it cannot be read. */
+    public static List<String> tail(Path file, int n) {
+        try {
+            List<String> all = new ArrayList<>();
+            for (String l : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\r?\n")) {
+                if (!l.isBlank()) {
+                    all.add(l.strip());
+                }
+            }
+            return all.subList(Math.max(0, all.size() - n), all.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public QemuSpec spec() {
+        return spec;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public AgentConnection agent() {
+        return agent;
+    }
+
+    public QmpClient qmp() {
+        return qmp;
+    }
+
+    public BootTimings timings() {
+        return timings;
+    }
+
+    public String readyText() {
+        return readyText;
+    }
+
+    /** Completes with QEMU's exit status when the process ends. */
+    public CompletableFuture<Integer> exited() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Asks the guest to power off: through the agent, or QMP's ACPI power button if the agent is gone. */
+    public void requestPowerOff() {
+        try {
+            agent.powerOff();
+        } catch (IOException e) {
+            log.info("VM {}: agent unreachable for power-off ({}); pressing the ACPI power button", spec.name(),
+                    e.getMessage());
+            try {
+                qmp.execute("system_powerdown", null, QMP_TIMEOUT);
+            } catch (IOException e2) {
+                log.warn("VM {}: system_powerdown failed: {}", spec.name(), e2.getMessage());
+            }
+        }
+    }
+
+    /** Forces QEMU down at once: QMP {@code quit}, then SIGKILL if it is still there. */
+    public void kill() {
+        try {
+            qmp.execute("quit", null, Duration.ofSeconds(1));
+        } catch (IOException e) {
+            // QEMU closes the socket as it quits, or is already gone; SIGKILL covers the rest.
+        }
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** Resident set size of the QEMU process in bytes, from /proc, or -1 when it is gone. */
+    public long residentBytes() {
+        return ProcStatus.residentBytes(process.pid());
+    }
+
+    /** Guest statistics from the agent ({@code mem_total}, {@code mem_available}, ...). */
+    public Map<String, Long> guestStats(Duration timeout) throws IOException {
+        try {
+            return agent.stats().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("guest agent sent no statistics within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        qmp.close();
+        agent.close();
+        for (String f : List.of("agent.sock", "qmp.sock")) {
+            try {
+                Files.deleteIfExists(spec.runDir().resolve(f));
+            } catch (IOException ignored) {
+                // Best effort; the next boot clears the folder too.
+            }
+        }
+    }
+}
