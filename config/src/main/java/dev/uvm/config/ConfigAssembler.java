@@ -1,0 +1,148 @@
+package dev.uvm.config;
+
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the effective {@link UvmConfig} and its {@link ConfigOrigins} from a file's settings:
+ * built-in defaults, overlaid by {@code [vm]} (with {@code [wsl2]} and {@code [experimental]}), overlaid
+ * by {@code [vm.NAME]}. Each setting's value is parsed once, so an error in {@code [vm]} is reported
+ * once, not once per VM that inherits it.
+ */
+final class ConfigAssembler {
+    private static final List<ConfigKey> SHARE_OPTIONS = List.of(ConfigKey.HOST_SHARE_MOUNT_POINT,
+            ConfigKey.HOST_SHARE_READ_ONLY, ConfigKey.HOST_SHARE_ALLOW_ROOT);
+
+    private final Problems problems;
+    private final SettingParser parser;
+    private final Map<Setting, Object> parsed = new IdentityHashMap<>();
+    /** Share options seen, and whether any VM that inherits them has a share at all. */
+    private final Map<Setting, Boolean> shareOptionUsed = new IdentityHashMap<>();
+    private final ConfigOrigins.Builder origins = new ConfigOrigins.Builder();
+
+    /** The result: the configuration (meaningful only if no error was recorded) and its origins. */
+    record Result(UvmConfig config, ConfigOrigins origins) {
+    }
+
+    ConfigAssembler(Problems problems, HostInfo host) {
+        this.problems = problems;
+        this.parser = new SettingParser(problems, host);
+    }
+
+    Result assemble(SectionModel model, Path source) {
+        model.daemon.values().forEach(this::value);
+        model.base.values().forEach(this::value);
+        model.named.values().forEach(m -> m.values().forEach(this::value));
+
+        DaemonConfig daemon = daemon(model.daemon);
+        Map<String, VmConfig> vms = new LinkedHashMap<>();
+        vms.put(VmConfig.DEFAULT_NAME, vm(VmConfig.DEFAULT_NAME, model));
+        for (String name : model.named.keySet()) {
+            vms.putIfAbsent(name, vm(name, model));
+        }
+        shareOptionUsed.forEach((s, used) -> {
+            if (!used) {
+                problems.warning(s.line(), s.written(), s.value(), "has no effect without hostShare");
+            }
+        });
+        return new Result(new UvmConfig(source, daemon, vms), origins.build());
+    }
+
+    private DaemonConfig daemon(Map<ConfigKey, Setting> settings) {
+        DaemonConfig d = DaemonConfig.defaults();
+        Path socket = d.socket();
+        String group = d.socketGroup();
+        String metrics = d.metricsAddress();
+        Backend backend = d.backend();
+        Path stateDir = d.stateDir();
+        String logLevel = d.logLevel();
+        for (Setting s : settings.values()) {
+            Object v = value(s);
+            if (v == null) {
+                continue;
+            }
+            origins.daemon(s.key(), s.origin());
+            Object x = v == SettingParser.UNSET ? null : v;
+            switch (s.key()) {
+                case SOCKET -> socket = (Path) x;
+                case SOCKET_GROUP -> group = (String) x;
+                case METRICS_ADDRESS -> metrics = (String) x;
+                case BACKEND -> backend = (Backend) x;
+                case STATE_DIR -> stateDir = (Path) x;
+                case LOG_LEVEL -> logLevel = (String) x;
+                default -> throw new IllegalStateException("not a daemon key: " + s.key());
+            }
+        }
+        return new DaemonConfig(socket, group, metrics, backend, stateDir, logLevel);
+    }
+
+    private VmConfig vm(String name, SectionModel model) {
+        Map<ConfigKey, Setting> settings = new EnumMap<>(model.base);
+        settings.putAll(model.named.getOrDefault(name, Map.of()));
+        VmConfig d = VmConfig.defaults(name);
+        long memory = d.memoryBytes();
+        int processors = d.processors();
+        Path kernel = d.kernel();
+        Path initrd = d.initrd();
+        String commandLine = d.kernelCommandLine();
+        long idle = d.vmIdleTimeoutMillis();
+        long boot = d.bootTimeoutMillis();
+        long shutdown = d.shutdownTimeoutMillis();
+        long swap = d.swapBytes();
+        MemoryReclaim reclaim = d.autoMemoryReclaim();
+        Path share = null;
+        String mountPoint = ConfigKey.HostShareDefaults.MOUNT_POINT;
+        boolean readOnly = false;
+        boolean allowRoot = false;
+        for (Setting s : settings.values()) {
+            Object v = value(s);
+            if (v == null) {
+                continue;
+            }
+            origins.vm(name, s.key(), s.origin());
+            Object x = v == SettingParser.UNSET ? null : v;
+            switch (s.key()) {
+                case MEMORY -> memory = (Long) x;
+                case PROCESSORS -> processors = (Integer) x;
+                case KERNEL -> kernel = (Path) x;
+                case INITRD -> initrd = (Path) x;
+                case KERNEL_COMMAND_LINE -> commandLine = (String) x;
+                case VM_IDLE_TIMEOUT -> idle = (Long) x;
+                case BOOT_TIMEOUT -> boot = (Long) x;
+                case SHUTDOWN_TIMEOUT -> shutdown = (Long) x;
+                case SWAP -> swap = (Long) x;
+                case AUTO_MEMORY_RECLAIM -> reclaim = (MemoryReclaim) x;
+                case HOST_SHARE -> share = (Path) x;
+                case HOST_SHARE_MOUNT_POINT -> mountPoint = (String) x;
+                case HOST_SHARE_READ_ONLY -> readOnly = (Boolean) x;
+                case HOST_SHARE_ALLOW_ROOT -> allowRoot = (Boolean) x;
+                default -> throw new IllegalStateException("not a VM key: " + s.key());
+            }
+        }
+        if (share != null && share.getNameCount() == 0 && !allowRoot) {
+            Setting s = settings.get(ConfigKey.HOST_SHARE);
+            problems.error(s.line(), s.written(), s.value(), "sharing " + share
+                    + " gives the guest the whole host file system; set hostShareAllowRoot = true to allow it");
+        }
+        for (ConfigKey option : SHARE_OPTIONS) {
+            Setting s = settings.get(option);
+            if (s != null) {
+                shareOptionUsed.merge(s, share != null, Boolean::logicalOr);
+            }
+        }
+        HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly);
+        return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
+                reclaim, hostShare);
+    }
+
+    private Object value(Setting s) {
+        if (!parsed.containsKey(s)) {
+            parsed.put(s, parser.parse(s));
+        }
+        return parsed.get(s);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.uvm.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns one setting's text into its typed value and range-checks it. Errors and warnings go to
+ * {@link Problems}, naming the line, the key as written and the value. Checks that involve more
+ * than one key (sharing {@code /}) are {@link ConfigAssembler}'s.
+ */
+final class SettingParser {
+    /** Returned for an empty path, which means "not set": the built-in default applies. */
+    static final Object UNSET = new Object() {
+        @Override
+        public String toString() {
+            return "UNSET";
+        }
+    };
+
+    static final long MIN_MEMORY_BYTES = 64 * ValueSyntax.MIB;
+    static final long MAX_IDLE_TIMEOUT_MILLIS = 30L * 24 * 3_600_000;
+    static final long MIN_STOP_BOOT_TIMEOUT_MILLIS = 1_000;
+    static final long MAX_STOP_BOOT_TIMEOUT_MILLIS = 10 * 60_000;
+    /** sun_path holds 108 bytes including the terminating NUL. */
+    static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    private static final Pattern GROUP = Pattern.compile("[a-z_][a-z0-9_-]{0,31}\\$?");
+    private static final Pattern ADDRESS = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
+    private static final Pattern GUEST_PATH = Pattern.compile("(/[^/\\s,]+)+/?");
+
+    private final Problems problems;
+    private final HostInfo host;
+
+    SettingParser(Problems problems, HostInfo host) {
+        this.problems = problems;
+        this.host = host;
+    }
+
+    /** The typed value, {@link #UNSET}, or {@code null} when the value is wrong (an error was recorded). */
+    Object parse(Setting s) {
+        try {
+            return switch (s.key()) {
+                case SOCKET -> socket(s.value());
+                case SOCKET_GROUP -> s.value().isEmpty() ? UNSET : matching(GROUP, s.value(),
+                        "expected a group name such as uvm");
+                case METRICS_ADDRESS -> metricsAddress(s.value());
+                case BACKEND -> backend(s.value());
+                case STATE_DIR -> stateDir(s.value());
+                case LOG_LEVEL -> oneOf(s.value(), "error", "warn", "info", "debug", "trace");
+                case MEMORY -> memory(s.value());
+                case PROCESSORS -> processors(s.value());
+                case KERNEL, INITRD -> file(s);
+                case KERNEL_COMMAND_LINE -> s.value();
+                case VM_IDLE_TIMEOUT -> within(ValueSyntax.parseDuration(s.value()), Long.MIN_VALUE,
+                        MAX_IDLE_TIMEOUT_MILLIS, "must be at most 30 days (720h); negative means never");
+                case BOOT_TIMEOUT, SHUTDOWN_TIMEOUT -> within(ValueSyntax.parseDuration(s.value()),
+                        MIN_STOP_BOOT_TIMEOUT_MILLIS, MAX_STOP_BOOT_TIMEOUT_MILLIS, "must be from 1s to 10min");
+                case SWAP -> ValueSyntax.parseSize(s.value());
+                case AUTO_MEMORY_RECLAIM -> reclaim(s.value());
+                case HOST_SHARE -> directory(s);
+                case HOST_SHARE_MOUNT_POINT -> mountPoint(s.value());
+                case HOST_SHARE_READ_ONLY, HOST_SHARE_ALLOW_ROOT -> ValueSyntax.parseBoolean(s.value());
+            };
+        } catch (IllegalArgumentException e) {
+            problems.error(s.line(), s.written(), s.value(), e.getMessage());
+            return null;
+        }
+    }
+
+    private Path socket(String value) {
+        Path path = ValueSyntax.parsePath(value, host.home());
+        if (path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            throw new IllegalArgumentException("longer than " + MAX_SOCKET_PATH_BYTES
+                    + " bytes, the limit for a Unix socket path; choose a shorter path");
+        }
+        return path;
+    }
+
+    private String metricsAddress(String value) {
+        if (value.equalsIgnoreCase("off")) {
+            return "off";
+        }
+        Matcher m = ADDRESS.matcher(value);
+        if (!m.matches() || Integer.parseInt(m.group(2)) > 65_535) {
+            throw new IllegalArgumentException("expected host:port such as 127.0.0.1:9477 or [::1]:9477, or off");
+        }
+        return value;
+    }
+
+    private Backend backend(String value) {
+        Backend backend = Backend.valueOf(oneOf(value, "auto", "qemu", "hcs").toUpperCase(Locale.ROOT));
+        if (backend == Backend.HCS && !host.windows()) {
+            throw new IllegalArgumentException("the hcs backend needs Windows; use auto or qemu on this host");
+        }
+        return backend;
+    }
+
+    private Path stateDir(String value) {
+        Path path = ValueSyntax.parsePath(value, host.home());
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new IllegalArgumentException("exists and is not a directory");
+        }
+        return path;
+    }
+
+    private long memory(String value) {
+        long bytes = ValueSyntax.parseSize(value);
+        if (bytes < MIN_MEMORY_BYTES) {
+            throw new IllegalArgumentException("must be at least 64MB");
+        }
+        if (bytes > host.memoryBytes()) {
+            throw new IllegalArgumentException("must be at most the host's memory, "
+                    + ValueSyntax.describeSize(host.memoryBytes()));
+        }
+        return bytes;
+    }
+
+    private int processors(String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a whole number of processors from 1 to " + host.processors());
+        }
+        return (int) within(n, 1, host.processors(),
+                "must be from 1 to " + host.processors() + ", the host's logical CPUs");
+    }
+
+    private Object file(Setting s) {
+        Object path = hostPath(s);
+        if (path instanceof Path p) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException("file not found: " + p);
+            }
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException("not a regular file: " + p);
+            }
+        }
+        return path;
+    }
+
+    private Object directory(Setting s) {
+        Object path = hostPath(s);
+        if (path instanceof Path p) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException("directory not found: " + p);
+            }
+            if (!Files.isDirectory(p)) {
+                throw new IllegalArgumentException("not a directory: " + p);
+            }
+        }
+        return path;
+    }
+
+    /** A host path; empty means unset, and a Windows path on another host is ignored with a warning. */
+    private Object hostPath(Setting s) {
+        if (s.value().isEmpty()) {
+            return UNSET;
+        }
+        if (!host.windows() && ValueSyntax.isWindowsPath(s.value())) {
+            problems.warning(s.line(), s.written(), s.value(),
+                    "a Windows path cannot be used on this host, ignored; the built-in default applies");
+            return UNSET;
+        }
+        return ValueSyntax.parsePath(s.value(), host.home());
+    }
+
+    private static MemoryReclaim reclaim(String value) {
+        return switch (oneOf(value, "disabled", "dropCache", "gradual")) {
+            case "disabled" -> MemoryReclaim.DISABLED;
+            case "dropCache" -> MemoryReclaim.DROP_CACHE;
+            default -> MemoryReclaim.GRADUAL;
+        };
+    }
+
+    private static String mountPoint(String value) {
+        String v = matching(GUEST_PATH, value, "expected an absolute guest path such as /mnt/host");
+        if (v.contains("/../") || v.endsWith("/..") || v.contains("/./") || v.endsWith("/.")) {
+            throw new IllegalArgumentException("expected an absolute guest path such as /mnt/host, without . or ..");
+        }
+        return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+    }
+
+    /** One of {@code allowed}, matched ignoring case, returned in its canonical spelling. */
+    private static String oneOf(String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value.strip())) {
+                return a;
+            }
+        }
+        int last = allowed.length - 1;
+        throw new IllegalArgumentException("expected " + String.join(", ", java.util.Arrays.copyOf(allowed, last))
+                + " or " + allowed[last]);
+    }
+
+    private static String matching(Pattern pattern, String value, String expected) {
+        if (!pattern.matcher(value).matches()) {
+            throw new IllegalArgumentException(expected);
+        }
+        return value;
+    }
+
+    private static long within(long value, long min, long max, String rule) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(rule);
+        }
+        return value;
+    }
+}
