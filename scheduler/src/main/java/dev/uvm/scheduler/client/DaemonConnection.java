@@ -1,0 +1,96 @@
+package dev.uvm.scheduler.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.scheduler.daemon.Daemon;
+import dev.uvm.scheduler.daemon.Wire;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * A client's connection to the daemon, after the hello exchange.
+ */
+public final class DaemonConnection implements AutoCloseable {
+    private final SocketChannel socket;
+    final DataInputStream in;
+    final OutputStream out;
+
+    private DaemonConnection(SocketChannel socket) {
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket), 1 << 16));
+        this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 1 << 16);
+    }
+
+    /** Connects without starting a daemon; fails with the socket error. */
+    public static DaemonConnection open(Path socketPath) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socketPath));
+        } catch (IOException e) {
+            ch.close();
+            throw e;
+        }
+        DaemonConnection c = new DaemonConnection(ch);
+        try {
+            Wire.send(c.out, Wire.message("hello").put("version", Wire.VERSION).put("client", Daemon.VERSION));
+            JsonNode hello = c.receive();
+            if (!"hello".equals(hello.path("type").asText())) {
+                throw new IOException(hello.path("message").asText("the daemon did not answer hello"));
+            }
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    public void send(ObjectNode message) throws IOException {
+        Wire.send(out, message);
+    }
+
+    /** Reads one control message. */
+    public JsonNode receive() throws IOException {
+        return Wire.read(in).json();
+    }
+
+    /** Sends a request and returns its single answer; an error answer becomes an exception. */
+    public JsonNode request(ObjectNode message) throws IOException {
+        send(message);
+        JsonNode answer = receive();
+        if ("error".equals(answer.path("type").asText())) {
+            throw new DaemonError(answer.path("message").asText(), answer.path("code").asInt(1));
+        }
+        return answer;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Already closed.
+        }
+    }
+
+    /** The daemon refused a request; the message is for the user. */
+    public static final class DaemonError extends IOException {
+        private final int exitCode;
+
+        public DaemonError(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.uvm.scheduler.client;
+
+import dev.uvm.scheduler.Locations;
+import dev.uvm.scheduler.daemon.Daemon;
+import dev.uvm.qemu.QemuVm;
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Connects to the daemon, starting one in the background when none listens (as {@code wsl.exe}
+ * starts its service). The daemon runs in its own session ({@code setsid}), so it outlives the
+ * client and ignores the terminal's Ctrl-C.
+ */
+public final class DaemonStarter {
+    private static final long START_TIMEOUT_MILLIS = 60_000;
+
+    private DaemonStarter() {
+    }
+
+    public static DaemonConnection connect(Path socket, Path config, Path stateDir) throws IOException {
+        try {
+            return DaemonConnection.open(socket);
+        } catch (ConnectException | NoSuchFileException e) {
+            // Nobody listens: start a daemon below.
+        } catch (IOException e) {
+            if (!isNotListening(e)) {
+                throw e;
+            }
+        }
+        Files.createDirectories(stateDir);
+        Path log = stateDir.resolve("daemon.log");
+        List<String> cmd = new ArrayList<>();
+        if (new File("/usr/bin/setsid").canExecute()) {
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("-Duvm.home=" + Locations.uvmHome());
+        cmd.add(Main.class.getName());
+        cmd.add("--socket");
+        cmd.add(socket.toString());
+        if (config != null) {
+            cmd.add("--config");
+            cmd.add(config.toString());
+        }
+        cmd.add("daemon");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        System.err.println("uvm: no daemon was listening on " + socket + "; started one in the background (pid "
+                + p.pid() + ", log " + log + ")");
+        long until = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
+        while (System.currentTimeMillis() < until) {
+            try {
+                return DaemonConnection.open(socket);
+            } catch (IOException e) {
+                if (!isNotListening(e) && !(e instanceof ConnectException) && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+            }
+            if (!p.isAlive() && p.exitValue() != Daemon.EXIT_ALREADY_RUNNING && p.exitValue() != 0) {
+                throw new IOException("the uvm daemon exited with status " + p.exitValue() + " during start-up: "
+                        + String.join(" | ", QemuVm.tail(log, 5)) + " (full log: " + log + ")");
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the daemon");
+            }
+        }
+        throw new IOException("the uvm daemon did not open " + socket + " within " + START_TIMEOUT_MILLIS / 1000
+                + " s (log: " + log + ")");
+    }
+
+    private static boolean isNotListening(IOException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Connection refused") || m.contains("No such file");
+    }
+}

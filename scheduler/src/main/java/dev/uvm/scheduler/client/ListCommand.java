@@ -1,0 +1,53 @@
+package dev.uvm.scheduler.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uvm.scheduler.daemon.Wire;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code uvm list}: every configured VM with its state, sessions and idle deadline. */
+@Command(name = "list", aliases = {"ls"}, description = "List VMs with state, sessions, uptime, memory and idle timer.")
+final class ListCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--json", description = "Print JSON for scripts.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        JsonNode result;
+        try (DaemonConnection conn = main.connect(false)) {
+            result = conn.request(Wire.message("list"));
+        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+            System.err.println("uvm: no daemon is running on " + main.socketPath() + " (every VM is stopped)");
+            return 1;
+        }
+        if (json) {
+            System.out.println(Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.get("vms")));
+            return 0;
+        }
+        System.out.printf("%-16s %-9s %-9s %-10s %-10s %-10s %s%n", "NAME", "STATE", "SESSIONS", "UPTIME", "MEMORY",
+                "HOST RSS", "IDLE TIMER");
+        long now = System.currentTimeMillis();
+        for (JsonNode vm : result.get("vms")) {
+            long deadline = vm.path("idleDeadlineMillis").asLong(-1);
+            String idle = deadline >= 0 ? "fires in " + Format.duration(Math.max(0, deadline - now))
+                    : vm.path("idleTimeoutMillis").asLong() < 0 ? "never" : "-";
+            System.out.printf("%-16s %-9s %-9s %-10s %-10s %-10s %s%n", vm.path("name").asText(),
+                    vm.path("state").asText(),
+                    vm.path("foregroundSessions").asInt() + "+" + vm.path("backgroundSessions").asInt() + "bg",
+                    vm.path("uptimeMillis").asLong() < 0 ? "-" : Format.duration(vm.path("uptimeMillis").asLong()),
+                    Format.bytes(vm.path("memoryBytes").asLong()),
+                    vm.path("hostResidentBytes").asLong() < 0 ? "-" : Format.bytes(vm.path("hostResidentBytes").asLong()),
+                    idle);
+            if (!vm.path("lastError").isNull() && vm.has("lastError")) {
+                System.out.println("    last error: " + vm.path("lastError").asText().lines().findFirst().orElse(""));
+            }
+        }
+        return 0;
+    }
+}

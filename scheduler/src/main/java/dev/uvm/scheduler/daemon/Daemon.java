@@ -1,0 +1,246 @@
+package dev.uvm.scheduler.daemon;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.config.LoadedConfig;
+import dev.uvm.config.UvmConfig;
+import dev.uvm.config.VmConfig;
+import dev.uvm.scheduler.Locations;
+import dev.uvm.scheduler.lifecycle.LifecycleListener;
+import dev.uvm.scheduler.lifecycle.QuartzTimers;
+import dev.uvm.scheduler.lifecycle.Scheduler;
+import dev.uvm.scheduler.lifecycle.StopReason;
+import dev.uvm.scheduler.lifecycle.ThreadEventLoop;
+import dev.uvm.scheduler.lifecycle.VmDriver;
+import dev.uvm.scheduler.qemu.QemuDriver;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The uvm daemon: owns the scheduler and serves clients on a Unix domain socket.
+ *
+ * <p>One daemon per socket: a lock file beside the socket is held for the daemon's lifetime, so
+ * a second daemon on the same socket exits without touching the first, and a socket file left by
+ * a crashed daemon (whose lock is gone with its process) is replaced.
+ */
+public final class Daemon {
+    public static final String VERSION = "0.1.0";
+    /** Exit status when another daemon already serves the socket. */
+    public static final int EXIT_ALREADY_RUNNING = 3;
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final LoadedConfig loaded;
+    private final Path configFile;
+    private final Path socketPath;
+    private final Path stateDir;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicInteger connections = new AtomicInteger();
+    private ThreadEventLoop loop;
+    private QuartzTimers timers;
+    private ExecutorService workers;
+    private ExecutorService handlers;
+    private ScheduledExecutorService watchdog;
+    private Scheduler scheduler;
+    private VmDriver driver;
+    private ServerSocketChannel server;
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    public Daemon(LoadedConfig loaded, Path configFile, Path socketPath) {
+        this.loaded = loaded;
+        this.configFile = configFile;
+        this.socketPath = socketPath;
+        this.stateDir = Locations.stateDir(loaded.config().daemon());
+    }
+
+    /** Starts serving; returns false if another daemon holds the socket. */
+    public boolean start() throws IOException {
+        Path dir = socketPath.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        Path lockFile = dir.resolve(socketPath.getFileName() + ".lock");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            String pid = Files.readString(lockFile).strip();
+            log.info("another uvm daemon (pid {}) already serves {}; leaving it in charge", pid, socketPath);
+            lockChannel.close();
+            return false;
+        }
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+        if (Files.deleteIfExists(socketPath)) {
+            log.info("removed a stale socket {} left by a daemon that is no longer running", socketPath);
+        }
+        Files.createDirectories(stateDir);
+        loop = new ThreadEventLoop("uvm-loop");
+        timers = new QuartzTimers();
+        workers = Executors.newCachedThreadPool(named("vm-worker"));
+        handlers = Executors.newCachedThreadPool(named("client"));
+        watchdog = Executors.newSingleThreadScheduledExecutor(named("handshake-watchdog"));
+        UvmConfig config = loaded.config();
+        String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
+        Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
+        QemuDriver qemu = new QemuDriver(qemuBinary, Locations.imageDir(), dir.resolve("vms"), Locations.cacheDir(),
+                System.getenv("UVM_ACCEL"));
+        driver = qemu;
+        scheduler = new Scheduler(config, driver, loop, workers, timers, LifecycleListener.all(new TransitionLog()));
+        qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        Thread acceptor = new Thread(this::acceptLoop, "acceptor");
+        acceptor.start();
+        log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", VERSION,
+                ProcessHandle.current().pid(), socketPath, configFile == null ? "(built-in defaults)" : configFile,
+                config.vms().keySet(), driver.name(), driver.describe());
+        loaded.warnings().forEach(w -> log.warn("config: {}", w));
+        return true;
+    }
+
+    private static Path findOnPath(String exe) {
+        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            Path p = Path.of(d, exe);
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return Path.of("/usr/bin", exe);
+    }
+
+    private void acceptLoop() {
+        while (!stopping.get()) {
+            try {
+                SocketChannel ch = server.accept();
+                if (!PeerCheck.allowed(ch, loaded.config().daemon().socketGroup())) {
+                    continue;
+                }
+                connections.incrementAndGet();
+                handlers.execute(() -> {
+                    try {
+                        new ConnectionHandler(ch, this, watchdog).run();
+                    } finally {
+                        connections.decrementAndGet();
+                    }
+                });
+            } catch (IOException e) {
+                if (!stopping.get()) {
+                    log.error("accepting a client failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    boolean isStopping() {
+        return stopping.get();
+    }
+
+    /** The longest a stop may take: the largest shutdown timeout plus the forced stop. */
+    long maxStopMillis() {
+        return loaded.config().vms().values().stream().mapToLong(VmConfig::shutdownTimeoutMillis).max()
+                .orElse(30_000) + 15_000;
+    }
+
+    ObjectNode status() {
+        ObjectNode s = Wire.message("result");
+        s.put("version", VERSION).put("pid", ProcessHandle.current().pid()).put("socket", socketPath.toString())
+                .put("config", configFile == null ? null : configFile.toString())
+                .put("stateDir", stateDir.toString()).put("backend", driver.name())
+                .put("acceleration", driver.describe())
+                .put("metricsAddress", loaded.config().daemon().metricsAddress())
+                .put("clients", connections.get());
+        return s;
+    }
+
+    /** Stops in the background (for a client's stop-daemon request). */
+    void stopAsync(boolean force) {
+        Thread t = new Thread(() -> stop(force), "daemon-stop");
+        t.start();
+    }
+
+    /**
+     * Stops accepting clients, stops every VM (cleanly, forced after its shutdown timeout, or at
+     * once with {@code force}), removes the socket and releases the lock.
+     */
+    public void stop(boolean force) {
+        if (!stopping.compareAndSet(false, true)) {
+            if (force) {
+                scheduler.shutdown(null, StopReason.DAEMON_STOP, true);
+            }
+            return;
+        }
+        log.info("daemon stopping{}", force ? " (forced)" : "");
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing the listening socket; nothing else to do.
+        }
+        scheduler.shutdown(null, StopReason.DAEMON_STOP, force).join();
+        long until = System.currentTimeMillis() + maxStopMillis();
+        while (!scheduler.allStopped().join() && System.currentTimeMillis() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            log.warn("cleaning up {}: {}", socketPath, e.getMessage());
+        }
+        timers.close();
+        workers.shutdownNow();
+        handlers.shutdownNow();
+        watchdog.shutdownNow();
+        try {
+            loop.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("daemon stopped");
+        stopped.countDown();
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package dev.uvm.scheduler.daemon;
+
+import dev.uvm.scheduler.lifecycle.LifecycleListener;
+import dev.uvm.scheduler.lifecycle.RunningVm;
+import dev.uvm.scheduler.lifecycle.StopReason;
+import dev.uvm.scheduler.lifecycle.VmState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Logs each lifecycle transition with its duration in one structured line. */
+final class TransitionLog implements LifecycleListener {
+    private static final Logger log = LoggerFactory.getLogger("uvm.lifecycle");
+
+    @Override
+    public void transition(String vm, VmState from, VmState to, long millis, String why) {
+        if (from != to) {
+            log.info("event=transition vm={} from={} to={} previous_state_ms={} why=\"{}\"", vm, from.label(),
+                    to.label(), millis, why.replace('"', '\'').replace('\n', ' '));
+        }
+    }
+
+    @Override
+    public void bootFinished(String vm, RunningVm instance, long millis) {
+        log.info("event=boot vm={} result=ok boot_ms={} vmm_pid={} vmm_up_ms={} agent_ready_ms={}", vm, millis,
+                instance.vmmPid(), instance.timings().vmmUpNanos() / 1_000_000,
+                instance.timings().readyNanos() / 1_000_000);
+    }
+
+    @Override
+    public void bootFailed(String vm, String error, long millis) {
+        log.warn("event=boot vm={} result=failed boot_ms={} error=\"{}\"", vm, millis,
+                error.replace('"', '\'').replace('\n', ' '));
+    }
+
+    @Override
+    public void stopped(String vm, StopReason reason, boolean forced, long stopMillis) {
+        log.info("event=stop vm={} reason={} forced={} stop_ms={}", vm, reason.label(), forced, stopMillis);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.uvm.scheduler.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Frames of the client protocol (docs/protocol.md): a 5-byte header (type u8, length u32,
+ * big-endian) and a payload. Control messages are JSON objects with a {@code type} field;
+ * stdio travels as raw bytes.
+ */
+public final class Wire {
+    /** Protocol version sent in {@code hello}; a peer with another version is refused. */
+    public static final int VERSION = 1;
+    public static final int CONTROL = 0x01;
+    public static final int STDIN = 0x02;
+    public static final int STDOUT = 0x03;
+    public static final int STDERR = 0x04;
+    /** Largest payload of a control frame. */
+    public static final int MAX_CONTROL = 1 << 20;
+    /** Largest payload of a stdio frame. */
+    public static final int MAX_DATA = 1 << 16;
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private Wire() {
+    }
+
+    /** One received frame. */
+    public record Frame(int type, byte[] payload) {
+        public JsonNode json() throws IOException {
+            if (type != CONTROL) {
+                throw new ProtocolException("expected a control frame, got frame type " + type);
+            }
+            JsonNode n = JSON.readTree(payload);
+            if (n == null || !n.isObject() || !n.path("type").isTextual()) {
+                throw new ProtocolException("control frame is not a JSON object with a \"type\" field");
+            }
+            return n;
+        }
+    }
+
+    /** A peer broke the protocol; the message says how. */
+    public static final class ProtocolException extends IOException {
+        public ProtocolException(String message) {
+            super(message);
+        }
+    }
+
+    public static Frame read(DataInputStream in) throws IOException {
+        int type = in.read();
+        if (type < 0) {
+            throw new EOFException("connection closed");
+        }
+        int len = in.readInt();
+        int max = type == CONTROL ? MAX_CONTROL : MAX_DATA;
+        if (type < CONTROL || type > STDERR) {
+            throw new ProtocolException("unknown frame type " + type);
+        }
+        if (len < 0 || len > max) {
+            throw new ProtocolException("frame of type " + type + " claims " + Integer.toUnsignedString(len)
+                    + " bytes; the limit is " + max);
+        }
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        return new Frame(type, payload);
+    }
+
+    public static void write(OutputStream out, int type, byte[] data, int off, int len) throws IOException {
+        synchronized (out) {
+            out.write(ByteBuffer.allocate(5).put((byte) type).putInt(len).array());
+            out.write(data, off, len);
+            out.flush();
+        }
+    }
+
+    public static void send(OutputStream out, ObjectNode message) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(message);
+        write(out, CONTROL, bytes, 0, bytes.length);
+    }
+
+    public static ObjectNode message(String type) {
+        return JSON.createObjectNode().put("type", type);
+    }
+
+    public static ObjectNode error(String text) {
+        return message("error").put("message", text);
+    }
+}

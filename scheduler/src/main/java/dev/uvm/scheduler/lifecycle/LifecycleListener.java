@@ -1,0 +1,71 @@
+package dev.uvm.scheduler.lifecycle;
+
+/**
+ * Observes the lifecycle (metrics, logs). Called on the event loop; must not block.
+ */
+public interface LifecycleListener {
+    default void transition(String vm, VmState from, VmState to, long millisInPreviousState, String why) {
+    }
+
+    default void bootFinished(String vm, RunningVm instance, long millis) {
+    }
+
+    default void bootFailed(String vm, String error, long millis) {
+    }
+
+    default void stopped(String vm, StopReason reason, boolean forced, long stopMillis) {
+    }
+
+    default void sessionsChanged(String vm, int foreground, int background) {
+    }
+
+    default void idleTimerChanged(String vm, long lastSessionEndMillis, long deadlineMillis) {
+    }
+
+    /** Fans out to several listeners. */
+    static LifecycleListener all(LifecycleListener... listeners) {
+        return new LifecycleListener() {
+            @Override
+            public void transition(String vm, VmState from, VmState to, long millis, String why) {
+                for (LifecycleListener l : listeners) {
+                    l.transition(vm, from, to, millis, why);
+                }
+            }
+
+            @Override
+            public void bootFinished(String vm, RunningVm instance, long millis) {
+                for (LifecycleListener l : listeners) {
+                    l.bootFinished(vm, instance, millis);
+                }
+            }
+
+            @Override
+            public void bootFailed(String vm, String error, long millis) {
+                for (LifecycleListener l : listeners) {
+                    l.bootFailed(vm, error, millis);
+                }
+            }
+
+            @Override
+            public void stopped(String vm, StopReason reason, boolean forced, long stopMillis) {
+                for (LifecycleListener l : listeners) {
+                    l.stopped(vm, reason, forced, stopMillis);
+                }
+            }
+
+            @Override
+            public void sessionsChanged(String vm, int foreground, int background) {
+                for (LifecycleListener l : listeners) {
+                    l.sessionsChanged(vm, foreground, background);
+                }
+            }
+
+            @Override
+            public void idleTimerChanged(String vm, long lastSessionEnd, long deadline) {
+                for (LifecycleListener l : listeners) {
+                    l.idleTimerChanged(vm, lastSessionEnd, deadline);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,411 @@
+package dev.uvm.scheduler.lifecycle;
+
+import dev.uvm.config.VmConfig;
+import dev.uvm.qemu.BootException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lifecycle of one named VM: boots it for the first session, counts sessions, stops it after
+ * the idle timeout, cleanly and then forced.
+ *
+ * <p>Concurrency: every method runs on the event loop (checked). Blocking work, booting and
+ * stopping the VMM, runs on {@code workers} and posts its result back as an event. Events carry
+ * a generation number ({@code instanceGen} for a boot and its VM, {@code timerGen} for the idle
+ * and force timers); an event from an older generation is stale and ignored, so a late timer or
+ * the exit of a VM that was already replaced does nothing.
+ */
+public final class VmLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(VmLifecycle.class);
+
+    private final String name;
+    private final VmDriver driver;
+    private final EventLoop loop;
+    private final Executor workers;
+    private final Timers timers;
+    private final LifecycleListener listener;
+
+    private VmConfig config;
+    private VmState state = VmState.STOPPED;
+    private long stateSince;
+    private final Set<Session> sessions = new LinkedHashSet<>();
+    private final List<CompletableFuture<RunningVm>> waiters = new ArrayList<>();
+    private RunningVm instance;
+    private long instanceGen;
+    private long timerGen;
+    private Timers.Cancellable timer;
+    private long idleDeadline = -1;
+    private long lastSessionEnd = -1;
+    private long bootStartedAt;
+    private long readyAt = -1;
+    private long stopStartedAt;
+    private StopReason stopReason;
+    private boolean stopForced;
+    private boolean stopAfterBoot;
+    private StopReason lastStopReason;
+    private String lastError;
+    private boolean removed;
+
+    public VmLifecycle(VmConfig config, VmDriver driver, EventLoop loop, Executor workers, Timers timers,
+                       LifecycleListener listener) {
+        this.name = config.name();
+        this.config = config;
+        this.driver = driver;
+        this.loop = loop;
+        this.workers = workers;
+        this.timers = timers;
+        this.listener = listener;
+        this.stateSince = timers.nowMillis();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public VmState state() {
+        return state;
+    }
+
+    public VmConfig config() {
+        return config;
+    }
+
+    /**
+     * Adds a session. The future completes with the VM once it is ready (at once when it is up),
+     * or fails with the boot error.
+     */
+    public CompletableFuture<RunningVm> open(Session session) {
+        assertInLoop();
+        CompletableFuture<RunningVm> ready = new CompletableFuture<>();
+        if (removed) {
+            ready.completeExceptionally(new IllegalStateException("VM " + name + " is no longer configured"));
+            return ready;
+        }
+        sessions.add(session);
+        sessionsChanged();
+        switch (state) {
+            case STOPPED, FAILED -> {
+                waiters.add(ready);
+                startBoot();
+            }
+            case STARTING, STOPPING -> waiters.add(ready);
+            case IDLE -> {
+                cancelTimer();
+                moveTo(VmState.RUNNING, session + " arrived");
+                ready.complete(instance);
+            }
+            case RUNNING -> ready.complete(instance);
+            default -> throw new IllegalStateException("unhandled state " + state);
+        }
+        return ready;
+    }
+
+    /** Removes a session; the last one to leave a running VM arms the idle timer. */
+    public void close(Session session) {
+        assertInLoop();
+        if (!sessions.remove(session)) {
+            return;
+        }
+        sessionsChanged();
+        if (sessions.isEmpty()) {
+            lastSessionEnd = timers.nowMillis();
+            if (state == VmState.RUNNING) {
+                moveTo(VmState.IDLE, "last session ended");
+                armIdleTimer();
+            }
+        }
+    }
+
+    /** Stops the VM now (cleanly, forced after the shutdown timeout, or at once with {@code force}). */
+    public void shutdown(StopReason reason, boolean force) {
+        assertInLoop();
+        switch (state) {
+            case RUNNING, IDLE -> beginStop(reason, force);
+            case STARTING -> {
+                stopAfterBoot = true;
+                stopReason = reason;
+                failWaiters("VM " + name + " was shut down while it was booting (" + reason.label() + ")");
+                detachSessions("VM " + name + " was shut down (" + reason.label() + ")");
+            }
+            case STOPPING -> {
+                if (force && instance != null) {
+                    stopForced = true;
+                    RunningVm vm = instance;
+                    workers.execute(vm::kill);
+                }
+            }
+            default -> {
+                // STOPPED or FAILED: nothing runs.
+            }
+        }
+    }
+
+    /** Applies a new configuration; the idle timeout re-arms from the last session's end. */
+    public void reconfigure(VmConfig newConfig) {
+        assertInLoop();
+        long oldTimeout = config.vmIdleTimeoutMillis();
+        config = newConfig;
+        if (state == VmState.IDLE && oldTimeout != newConfig.vmIdleTimeoutMillis()) {
+            cancelTimer();
+            armIdleTimer();
+        }
+    }
+
+    /** The VM was removed from the config: stop it when idle and refuse new sessions. */
+    public void remove() {
+        assertInLoop();
+        removed = true;
+        if (state == VmState.IDLE) {
+            beginStop(StopReason.CONFIG, false);
+        }
+    }
+
+    public boolean isRemoved() {
+        return removed;
+    }
+
+    public VmStatus status() {
+        assertInLoop();
+        int fg = 0;
+        int bg = 0;
+        for (Session s : sessions) {
+            if (s.kind() == Session.Kind.FOREGROUND) {
+                fg++;
+            } else {
+                bg++;
+            }
+        }
+        boolean up = state.hasVm() && instance != null;
+        return new VmStatus(name, state, fg, bg, up && readyAt >= 0 ? timers.nowMillis() - readyAt : -1,
+                up ? instance.vmmPid() : 0, -1, config.memoryBytes(), config.vmIdleTimeoutMillis(),
+                state == VmState.IDLE ? idleDeadline : -1,
+                lastStopReason == null ? null : lastStopReason.label(), lastError);
+    }
+
+    /** The running VM, or {@code null}. For samplers; call on the loop. */
+    public RunningVm instance() {
+        assertInLoop();
+        return state.hasVm() ? instance : null;
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    // ---- boot ----
+
+    private void startBoot() {
+        long gen = ++instanceGen;
+        bootStartedAt = timers.nowMillis();
+        stopAfterBoot = false;
+        moveTo(VmState.STARTING, "boot requested");
+        VmConfig bootConfig = config;
+        workers.execute(() -> {
+            try {
+                RunningVm vm = driver.boot(bootConfig);
+                loop.execute(() -> bootSucceeded(gen, vm));
+                vm.exited().whenComplete((how, err) ->
+                        loop.execute(() -> vmExited(gen, err != null ? err.toString() : how)));
+            } catch (BootException e) {
+                loop.execute(() -> bootFailed(gen, e.getMessage()));
+            } catch (RuntimeException e) {
+                log.error("VM {}: unexpected error while booting", name, e);
+                loop.execute(() -> bootFailed(gen, "VM " + name + " failed to boot: internal error: " + e));
+            }
+        });
+    }
+
+    private void bootSucceeded(long gen, RunningVm vm) {
+        if (gen != instanceGen || state != VmState.STARTING) {
+            log.warn("VM {}: discarding a VM from a stale boot (generation {})", name, gen);
+            workers.execute(vm::kill);
+            return;
+        }
+        instance = vm;
+        readyAt = timers.nowMillis();
+        lastError = null;
+        listener.bootFinished(name, vm, readyAt - bootStartedAt);
+        if (stopAfterBoot) {
+            moveTo(VmState.STOPPING, "shutdown requested during boot");
+            stopStartedAt = timers.nowMillis();
+            stopForced = false;
+            workers.execute(vm::requestPowerOff);
+            armForceTimer();
+            return;
+        }
+        List<CompletableFuture<RunningVm>> ready = new ArrayList<>(waiters);
+        waiters.clear();
+        if (sessions.isEmpty()) {
+            moveTo(VmState.IDLE, "booted, but every waiting session had left");
+            armIdleTimer();
+        } else {
+            moveTo(VmState.RUNNING, "booted in " + (readyAt - bootStartedAt) + " ms");
+        }
+        ready.forEach(f -> f.complete(vm));
+    }
+
+    private void bootFailed(long gen, String error) {
+        if (gen != instanceGen || state != VmState.STARTING) {
+            return;
+        }
+        lastError = error;
+        lastStopReason = StopReason.BOOT_FAILURE;
+        listener.bootFailed(name, error, timers.nowMillis() - bootStartedAt);
+        moveTo(VmState.FAILED, error);
+        failWaiters(error);
+        sessions.clear();
+        sessionsChanged();
+    }
+
+    // ---- idle and stop ----
+
+    private void armIdleTimer() {
+        long timeout = config.vmIdleTimeoutMillis();
+        if (timeout < 0) {
+            idleDeadline = -1;
+            listener.idleTimerChanged(name, lastSessionEnd, -1);
+            return;
+        }
+        long now = timers.nowMillis();
+        long from = lastSessionEnd >= 0 ? lastSessionEnd : now;
+        idleDeadline = from + timeout;
+        long gen = ++timerGen;
+        timer = timers.schedule("idle timeout of VM " + name, Math.max(0, idleDeadline - now),
+                () -> loop.execute(() -> idleTimerFired(gen)));
+        listener.idleTimerChanged(name, lastSessionEnd, idleDeadline);
+    }
+
+    private void cancelTimer() {
+        timerGen++;
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        if (idleDeadline >= 0) {
+            idleDeadline = -1;
+            listener.idleTimerChanged(name, lastSessionEnd, -1);
+        }
+    }
+
+    /** The idle timer fired: re-check idleness, as WSL does, before stopping. */
+    void idleTimerFired(long gen) {
+        if (gen != timerGen || state != VmState.IDLE || !sessions.isEmpty()) {
+            log.debug("VM {}: ignoring stale idle timer (generation {}, current {}, state {})",
+                    name, gen, timerGen, state);
+            return;
+        }
+        beginStop(removed ? StopReason.CONFIG : StopReason.IDLE, false);
+    }
+
+    private void beginStop(StopReason reason, boolean force) {
+        cancelTimer();
+        stopReason = reason;
+        stopForced = force;
+        stopStartedAt = timers.nowMillis();
+        moveTo(VmState.STOPPING, reason.label() + (force ? " (forced)" : ""));
+        detachSessions("VM " + name + " was shut down (" + reason.label() + ")");
+        RunningVm vm = instance;
+        if (force) {
+            workers.execute(vm::kill);
+        } else {
+            workers.execute(vm::requestPowerOff);
+            armForceTimer();
+        }
+    }
+
+    private void armForceTimer() {
+        long gen = ++timerGen;
+        timer = timers.schedule("shutdown timeout of VM " + name, config.shutdownTimeoutMillis(),
+                () -> loop.execute(() -> forceTimerFired(gen)));
+    }
+
+    void forceTimerFired(long gen) {
+        if (gen != timerGen || state != VmState.STOPPING) {
+            return;
+        }
+        log.warn("VM {}: did not power off within {} ms; forcing it down", name, config.shutdownTimeoutMillis());
+        stopForced = true;
+        RunningVm vm = instance;
+        workers.execute(vm::kill);
+    }
+
+    private void vmExited(long gen, String how) {
+        if (gen != instanceGen || !state.hasVm()) {
+            return;
+        }
+        cancelTimer();
+        long now = timers.nowMillis();
+        instance = null;
+        readyAt = -1;
+        if (state == VmState.STOPPING) {
+            lastStopReason = stopReason;
+            listener.stopped(name, stopReason, stopForced, now - stopStartedAt);
+            moveTo(VmState.STOPPED, "VM exited: " + how);
+        } else {
+            String error = "VM " + name + " exited unexpectedly: " + how;
+            lastStopReason = StopReason.CRASH;
+            lastError = error;
+            listener.stopped(name, StopReason.CRASH, false, 0);
+            detachSessions(error);
+            moveTo(VmState.STOPPED, error);
+        }
+        if (!sessions.isEmpty() && !removed) {
+            startBoot();
+        } else {
+            failWaiters("VM " + name + " stopped");
+        }
+    }
+
+    // ---- helpers ----
+
+    private void detachSessions(String reason) {
+        if (sessions.isEmpty()) {
+            return;
+        }
+        List<Session> lost = new ArrayList<>(sessions);
+        sessions.clear();
+        sessionsChanged();
+        lost.forEach(s -> s.vmLost(reason));
+    }
+
+    private void failWaiters(String error) {
+        List<CompletableFuture<RunningVm>> failed = new ArrayList<>(waiters);
+        waiters.clear();
+        failed.forEach(f -> f.completeExceptionally(new VmUnavailableException(error)));
+    }
+
+    private void sessionsChanged() {
+        int fg = 0;
+        for (Session s : sessions) {
+            if (s.kind() == Session.Kind.FOREGROUND) {
+                fg++;
+            }
+        }
+        listener.sessionsChanged(name, fg, sessions.size() - fg);
+    }
+
+    private void moveTo(VmState next, String why) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("VM " + name + ": illegal transition " + state + " -> " + next
+                    + " (" + why + ")");
+        }
+        long now = timers.nowMillis();
+        VmState from = state;
+        long spent = now - stateSince;
+        state = next;
+        stateSince = now;
+        listener.transition(name, from, next, spent, why);
+    }
+
+    private void assertInLoop() {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("VM " + name + ": lifecycle touched outside the event loop");
+        }
+    }
+}

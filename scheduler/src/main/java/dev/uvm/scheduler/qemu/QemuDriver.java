@@ -1,0 +1,139 @@
+package dev.uvm.scheduler.qemu;
+
+import dev.uvm.config.VmConfig;
+import dev.uvm.qemu.AccelProbe;
+import dev.uvm.qemu.Accel;
+import dev.uvm.qemu.BootException;
+import dev.uvm.qemu.QemuSpec;
+import dev.uvm.qemu.QemuVm;
+import dev.uvm.scheduler.lifecycle.RunningVm;
+import dev.uvm.scheduler.lifecycle.VmDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots VMs as QEMU microvms with the project's guest image (or the configured kernel/initrd).
+ * The accelerator is decided once: KVM only when a probe boot proves it works, else TCG.
+ */
+public final class QemuDriver implements VmDriver {
+    private static final Logger log = LoggerFactory.getLogger(QemuDriver.class);
+    private static final Duration PROBE_DEADLINE = Duration.ofSeconds(10);
+    /** Unix socket paths are limited to 107 bytes on Linux. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final Path qemuBinary;
+    private final Path imageDir;
+    private final Path runRoot;
+    private final Path probeCache;
+    private volatile AccelProbe.Verdict verdict;
+
+    public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, String forcedAccel) {
+        this.qemuBinary = qemuBinary;
+        this.imageDir = imageDir;
+        this.runRoot = runRoot;
+        this.probeCache = cacheDir.resolve("accel-probe.json");
+        this.verdict = AccelProbe.withoutProbe(forcedAccel);
+    }
+
+    /** Decides the accelerator: from the cache, or by a probe boot in the background. */
+    public void startProbe(VmConfig template) {
+        if (verdict != null) {
+            log.info("accelerator: {} ({})", verdict.accel().qemuName(), verdict.reason());
+            return;
+        }
+        String key = probeKey(template);
+        AccelProbe.Verdict cached = AccelProbe.cached(probeCache, key);
+        if (cached != null) {
+            verdict = cached;
+            log.info("accelerator: {} ({})", cached.accel().qemuName(), cached.reason());
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                QemuSpec spec = spec(template, Accel.KVM, runRoot.resolve("kvm-probe"));
+                verdict = AccelProbe.probe(spec, PROBE_DEADLINE, probeCache, key);
+                log.info("accelerator: {} ({})", verdict.accel().qemuName(), verdict.reason());
+            } catch (BootException e) {
+                verdict = new AccelProbe.Verdict(Accel.TCG, "KVM probe impossible: " + e.getMessage());
+            }
+        }, "kvm-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private String probeKey(VmConfig template) {
+        try {
+            Path kernel = kernel(template);
+            return String.join("|", Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
+                    qemuBinary.toRealPath().toString(), Long.toString(Files.size(qemuBinary.toRealPath())),
+                    kernel.toString(), Long.toString(Files.size(kernel)));
+        } catch (IOException | BootException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public String name() {
+        return "qemu";
+    }
+
+    @Override
+    public String describe() {
+        AccelProbe.Verdict v = verdict;
+        return v == null ? "tcg (KVM probe still running)" : v.accel().qemuName() + " (" + v.reason() + ")";
+    }
+
+    public Accel accel() {
+        AccelProbe.Verdict v = verdict;
+        return v == null ? Accel.TCG : v.accel();
+    }
+
+    @Override
+    public RunningVm boot(VmConfig config) throws BootException {
+        Path runDir = runRoot.resolve(config.name());
+        QemuSpec spec = spec(config, accel(), runDir);
+        QemuVm vm = QemuVm.boot(spec, Duration.ofMillis(config.bootTimeoutMillis()));
+        log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
+                config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
+                vm.timings().kernelStartNanos() / 1_000_000, vm.timings().readyNanos() / 1_000_000);
+        return new QemuRunningVm(vm);
+    }
+
+    private QemuSpec spec(VmConfig config, Accel accel, Path runDir) throws BootException {
+        if (runDir.resolve("agent.sock").toString().length() > MAX_SOCKET_PATH) {
+            throw new BootException("VM " + config.name() + ": runtime folder " + runDir + " is too long for a Unix"
+                    + " socket path (limit " + MAX_SOCKET_PATH + " bytes); choose a shorter socket location");
+        }
+        QemuSpec.Share share = null;
+        if (config.hostShare() != null) {
+            share = new QemuSpec.Share(config.hostShare().hostPath(), "uvmshare", config.hostShare().guestPath(),
+                    config.hostShare().readOnly());
+        }
+        return new QemuSpec(config.name(), qemuBinary, kernel(config), initrd(config), config.kernelCommandLine(),
+                config.memoryBytes(), config.processors(), accel, runDir, share);
+    }
+
+    private Path kernel(VmConfig config) throws BootException {
+        return config.kernel() != null ? config.kernel() : imageFile("vmlinux");
+    }
+
+    private Path initrd(VmConfig config) throws BootException {
+        return config.initrd() != null ? config.initrd() : imageFile("initramfs");
+    }
+
+    private Path imageFile(String prefix) throws BootException {
+        try (Stream<Path> files = Files.list(imageDir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().findFirst()
+                    .orElseThrow(() -> new BootException("the guest image has no " + prefix + " file in " + imageDir
+                            + " (build it with guest/build-image.sh, or set kernel/initrd in the config)"));
+        } catch (IOException e) {
+            throw new BootException("the guest image folder " + imageDir + " cannot be read (" + e.getMessage()
+                    + "); build it with guest/build-image.sh, or set kernel/initrd in the config");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.uvm.scheduler.qemu;
+
+import dev.uvm.qemu.AgentConnection;
+import dev.uvm.qemu.BootTimings;
+import dev.uvm.qemu.QemuVm;
+import dev.uvm.scheduler.lifecycle.RunningVm;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A {@link RunningVm} backed by a QEMU process. */
+final class QemuRunningVm implements RunningVm {
+    private final QemuVm vm;
+    private final CompletableFuture<String> exited;
+
+    QemuRunningVm(QemuVm vm) {
+        this.vm = vm;
+        long pid = vm.pid();
+        this.exited = vm.exited().thenApply(status -> {
+            vm.close();
+            if (status > 128) {
+                return "QEMU (pid " + pid + ") was killed by signal " + (status - 128);
+            }
+            return "QEMU (pid " + pid + ") exited with status " + status;
+        });
+    }
+
+    @Override
+    public long vmmPid() {
+        return vm.pid();
+    }
+
+    @Override
+    public AgentConnection agent() {
+        return vm.agent();
+    }
+
+    @Override
+    public BootTimings timings() {
+        return vm.timings();
+    }
+
+    @Override
+    public void requestPowerOff() {
+        vm.requestPowerOff();
+    }
+
+    @Override
+    public void kill() {
+        vm.kill();
+    }
+
+    @Override
+    public CompletableFuture<String> exited() {
+        return exited;
+    }
+
+    @Override
+    public long hostResidentBytes() {
+        return vm.residentBytes();
+    }
+
+    @Override
+    public Map<String, Long> guestStats() throws IOException {
+        return vm.guestStats(Duration.ofSeconds(2));
+    }
+}
