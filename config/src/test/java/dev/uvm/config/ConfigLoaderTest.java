@@ -1,0 +1,260 @@
+package dev.uvm.config;
+
+import static dev.uvm.config.TestConfigs.parse;
+import static dev.uvm.config.TestConfigs.vm;
+import static dev.uvm.config.TestConfigs.warnings;
+import static dev.uvm.config.ValueSyntax.GIB;
+import static dev.uvm.config.ValueSyntax.MIB;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void emptyFile_builtInDefaults_oneVmNamedDefault() throws ConfigException {
+        LoadedConfig loaded = parse("");
+        assertEquals(List.of("default"), List.copyOf(loaded.config().vms().keySet()));
+        assertEquals(VmConfig.defaults("default"), loaded.config().vm("default"));
+        assertEquals(DaemonConfig.defaults(), loaded.config().daemon());
+        assertTrue(loaded.warnings().isEmpty());
+    }
+
+    @Test
+    void everyVmKey_parsedIntoVmConfig() throws Exception {
+        Path kernel = Files.createFile(dir.resolve("vmlinux"));
+        Path initrd = Files.createFile(dir.resolve("initrd.img"));
+        Path share = Files.createDirectory(dir.resolve("share"));
+        VmConfig vm = vm("""
+                [vm]
+                memory = 2GB
+                processors = 4
+                kernel = %s
+                initrd = %s
+                kernelCommandLine = console=hvc0 quiet
+                vmIdleTimeout = 5min
+                bootTimeout = 45s
+                shutdownTimeout = 10s
+                swap = 1GB
+                autoMemoryReclaim = gradual
+                hostShare = %s
+                hostShareMountPoint = /mnt/work
+                hostShareReadOnly = true
+                """.formatted(kernel, initrd, share), "default");
+        assertEquals(new VmConfig("default", 2 * GIB, 4, kernel, initrd, "console=hvc0 quiet", 300_000, 45_000,
+                10_000, GIB, MemoryReclaim.GRADUAL, new HostShare(share, "/mnt/work", true)), vm);
+    }
+
+    @Test
+    void everyDaemonKey_parsedIntoDaemonConfig() throws ConfigException {
+        DaemonConfig daemon = parse("""
+                [daemon]
+                socket = /run/user/1000/uvm.sock
+                socketGroup = uvm
+                metricsAddress = 0.0.0.0:9100
+                backend = QEMU
+                stateDir = ~/uvm-state
+                logLevel = DEBUG
+                """).config().daemon();
+        assertEquals(new DaemonConfig(Path.of("/run/user/1000/uvm.sock"), "uvm", "0.0.0.0:9100", Backend.QEMU,
+                Path.of("/home/user/uvm-state"), "debug"), daemon);
+    }
+
+    @Test
+    void metricsAddress_offAndIpv6_accepted() throws ConfigException {
+        assertEquals("off", parse("[daemon]\nmetricsAddress = OFF\n").config().daemon().metricsAddress());
+        assertEquals("[::1]:9477", parse("[daemon]\nmetricsAddress = [::1]:9477\n").config().daemon().metricsAddress());
+    }
+
+    @Test
+    void namedVm_inheritsFromVm_andOverridesItsOwnKeys() throws ConfigException {
+        UvmConfig config = parse("""
+                [vm]
+                memory = 2GB
+                processors = 2
+                vmIdleTimeout = 90s
+
+                [vm.build]
+                memory = 6GB
+                """).config();
+        VmConfig build = config.vm("build");
+        assertEquals(6 * GIB, build.memoryBytes());
+        assertEquals(2, build.processors());
+        assertEquals(90_000, build.vmIdleTimeoutMillis());
+        assertEquals(2 * GIB, config.vm("default").memoryBytes());
+        assertEquals(List.of("default", "build"), List.copyOf(config.vms().keySet()));
+    }
+
+    @Test
+    void vmDefaultSection_overridesVmForTheDefaultVmOnly() throws ConfigException {
+        UvmConfig config = parse("""
+                [vm]
+                memory = 1GB
+                [vm.default]
+                memory = 3GB
+                [vm.other]
+                """).config();
+        assertEquals(3 * GIB, config.vm("default").memoryBytes());
+        assertEquals(GIB, config.vm("other").memoryBytes());
+    }
+
+    @Test
+    void namedVmWithoutKeys_existsWithVmDefaults() throws ConfigException {
+        UvmConfig config = parse("[vm.empty]\n").config();
+        assertEquals(VmConfig.defaults("empty"), config.vm("empty"));
+    }
+
+    @Test
+    void vmSectionAfterNamedSection_stillInheritedByIt() throws ConfigException {
+        assertEquals(GIB, vm("[vm.late]\n[vm]\nmemory = 1GB\n", "late").memoryBytes());
+    }
+
+    @Test
+    void duplicateSections_merge() throws ConfigException {
+        VmConfig vm = vm("""
+                [vm]
+                memory = 1GB
+                [daemon]
+                logLevel = warn
+                [vm]
+                processors = 3
+                """, "default");
+        assertEquals(GIB, vm.memoryBytes());
+        assertEquals(3, vm.processors());
+    }
+
+    @Test
+    void duplicateKey_lastWins_withWarningNamingBothLines() throws ConfigException {
+        String text = """
+                [vm]
+                memory = 1GB
+                memory = 2GB
+                """;
+        assertEquals(2 * GIB, vm(text, "default").memoryBytes());
+        assertEquals(List.of("memory = 2GB at uvm.conf:3: memory is also set at line 2 [vm]; the last value wins"),
+                warnings(text));
+    }
+
+    @Test
+    void namedVmMayUnsetInheritedHostShare_withEmptyValue() throws Exception {
+        Path share = Files.createDirectory(dir.resolve("s"));
+        UvmConfig config = parse("[vm]\nhostShare = " + share + "\n[vm.isolated]\nhostShare =\n").config();
+        assertEquals(share, config.vm("default").hostShare().hostPath());
+        assertNull(config.vm("isolated").hostShare());
+    }
+
+    @Test
+    void hostShare_defaultsToMntHostReadWrite() throws Exception {
+        Path share = Files.createDirectory(dir.resolve("s"));
+        assertEquals(new HostShare(share, "/mnt/host", false), vm("[vm]\nhostShare=" + share, "default").hostShare());
+    }
+
+    @Test
+    void vmIdleTimeout_zeroAndNegative_keptAsWritten() throws ConfigException {
+        assertEquals(0, vm("[vm]\nvmIdleTimeout = 0\n", "default").vmIdleTimeoutMillis());
+        assertEquals(-1, vm("[vm]\nvmIdleTimeout = -1\n", "default").vmIdleTimeoutMillis());
+    }
+
+    @Test
+    void autoMemoryReclaim_caseInsensitive() throws ConfigException {
+        assertEquals(MemoryReclaim.DROP_CACHE, vm("[vm]\nautoMemoryReclaim = DROPCACHE\n", "default").autoMemoryReclaim());
+        assertEquals(MemoryReclaim.DISABLED, vm("[vm]\nautoMemoryReclaim = Disabled\n", "default").autoMemoryReclaim());
+    }
+
+    @Test
+    void commentsQuotesAndWhitespace_handledAsDocumented() throws ConfigException {
+        VmConfig vm = vm("""
+                # a comment
+                ; another comment
+                [vm]   # trailing comment after a header
+                memory=1GB
+                   processors   =   2   ; trailing comment
+                kernelCommandLine = "  quiet # not a comment  "
+                swap = 512MB# WSL-style trailing comment
+                """, "default");
+        assertEquals(GIB, vm.memoryBytes());
+        assertEquals(2, vm.processors());
+        assertEquals("  quiet # not a comment  ", vm.kernelCommandLine());
+        assertEquals(512 * MIB, vm.swapBytes());
+    }
+
+    @Test
+    void kernelCommandLine_semicolonWithoutSpace_andEquals_keptInValue() throws ConfigException {
+        assertEquals("a=b;c=d", vm("[vm]\nkernelCommandLine = a=b;c=d\n", "default").kernelCommandLine());
+    }
+
+    @Test
+    void crlfLineEndingsAndByteOrderMark_accepted() throws ConfigException {
+        assertEquals(GIB, vm("\uFEFF[vm]\r\nmemory = 1GB\r\n", "default").memoryBytes());
+    }
+
+    @Test
+    void keyWithOtherCase_acceptedWithWarning() throws ConfigException {
+        String text = "[vm]\nMemory = 1GB\n";
+        assertEquals(GIB, vm(text, "default").memoryBytes());
+        assertEquals(List.of("Memory = 1GB at uvm.conf:2: key names are case-sensitive; read as memory"),
+                warnings(text));
+    }
+
+    @Test
+    void sectionNames_caseInsensitive() throws ConfigException {
+        assertEquals(GIB, vm("[VM]\nmemory = 1GB\n[Daemon]\n", "default").memoryBytes());
+    }
+
+    @Test
+    void load_readsFile_andNamesItInOrigins() throws Exception {
+        Path file = Files.writeString(dir.resolve("uvm.conf"), "[vm]\nmemory = 1GB\n");
+        LoadedConfig loaded = ConfigLoader.load(file, TestConfigs.HOST);
+        assertEquals(file, loaded.config().source());
+        assertEquals(file + ":2 [vm]", loaded.origins().vm("default", ConfigKey.MEMORY).toString());
+    }
+
+    @Test
+    void load_missingFile_errorNamesFile() {
+        Path file = dir.resolve("absent.conf");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, TestConfigs.HOST));
+        assertEquals(file + ": file not found", e.getMessage());
+    }
+
+    @Test
+    void load_invalidUtf8_errorSaysSo() throws IOException {
+        Path file = Files.write(dir.resolve("bad.conf"), new byte[] {'[', 'v', 'm', ']', '\n', (byte) 0xff});
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, TestConfigs.HOST));
+        assertEquals(file + ": cannot read the file: it is not valid UTF-8 text", e.getMessage());
+    }
+
+    @Test
+    void loadLocation_defaultLocationMissing_builtInDefaults() throws ConfigException {
+        ConfigLocation location = new ConfigLocation(dir.resolve("uvm.conf"), ConfigLocation.Source.DEFAULT);
+        LoadedConfig loaded = ConfigLoader.load(location, TestConfigs.HOST);
+        assertEquals(UvmConfig.defaults(), loaded.config());
+        assertEquals(Origin.DEFAULT, loaded.origins().vm("default", ConfigKey.MEMORY));
+    }
+
+    @Test
+    void loadLocation_explicitFileMissing_error() {
+        ConfigLocation location = new ConfigLocation(dir.resolve("uvm.conf"), ConfigLocation.Source.ENVIRONMENT);
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(location, TestConfigs.HOST));
+    }
+
+    @Test
+    void legacyParseSignature_stillWorks() throws ConfigException {
+        assertEquals("default", ConfigLoader.parse("", "x.conf", null).config().vm("default").name());
+    }
+
+    @Test
+    void loadedConfig_twoArgumentConstructor_hasNoRecordedOrigins() {
+        LoadedConfig loaded = new LoadedConfig(UvmConfig.defaults(), List.of());
+        assertEquals(ConfigOrigins.none(), loaded.origins());
+    }
+}
