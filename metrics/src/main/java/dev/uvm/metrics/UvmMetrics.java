@@ -1,0 +1,76 @@
+package dev.uvm.metrics;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.HTTPServer;
+import io.prometheus.client.hotspot.StandardExports;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The daemon's metrics: one {@link VmMetrics} per configured VM, the JVM's and the process's own,
+ * exposed in the Prometheus text format on {@code /metrics}.
+ */
+public final class UvmMetrics implements AutoCloseable {
+    private final CollectorRegistry collectors = new CollectorRegistry(true);
+    private final PrometheusMeterRegistry registry;
+    private final Map<String, VmMetrics> vms = new ConcurrentHashMap<>();
+    private final String backend;
+    private HTTPServer server;
+
+    public UvmMetrics(String backend) {
+        this.backend = backend;
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, collectors, Clock.SYSTEM);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new StandardExports().register(collectors);
+    }
+
+    /** The meters of a VM, created (all at their zero values) on first use. */
+    public VmMetrics vm(String name) {
+        return vms.computeIfAbsent(name, n -> new VmMetrics(registry, n, backend));
+    }
+
+    /** The current exposition in the Prometheus text format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Serves {@code /metrics} on {@code host:port}. Returns the bound port (useful with port 0).
+     */
+    public int serve(String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IOException("metricsAddress " + address + " is not host:port");
+        }
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(address.substring(colon + 1));
+        server = new HTTPServer(new InetSocketAddress(host, port), collectors, true);
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+        registry.close();
+    }
+}
