@@ -61,6 +61,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final WatchService watchService;
     private final Thread thread;
     private volatile boolean closed;
+    /** How many times the debounced file has been read and compared, for tests. */
+    private final java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
 
     // Owned by the watcher thread after construction.
     private WatchKey key;
@@ -74,8 +76,8 @@ public final class ConfigWatcher implements AutoCloseable {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.debounceNanos = debounce.toNanos();
         this.watchService = this.file.getFileSystem().newWatchService();
-        this.lastHash = hash();
         register();
+        this.lastHash = hash();
         this.thread = new Thread(this::run, "uvm-config-watcher");
         this.thread.setDaemon(true);
     }
@@ -163,7 +165,11 @@ public final class ConfigWatcher implements AutoCloseable {
         return relevant;
     }
 
-    /** Watches the file's directory, or its nearest existing ancestor while the directory is missing. */
+    /**
+     * Watches the file's directory, or its nearest existing ancestor while the directory is missing.
+     * A directory created between finding the ancestor and registering it sends no event to the new
+     * key, so the ancestor is looked up again after registering until it no longer changes.
+     */
     private void register() throws IOException {
         for (int attempt = 0; ; attempt++) {
             Path dir = nearestExistingDirectory();
@@ -175,11 +181,14 @@ public final class ConfigWatcher implements AutoCloseable {
                 }
                 key = registered;
                 watchedDir = dir;
-                return;
-            } catch (NoSuchFileException e) {
-                if (attempt >= 10) {
-                    throw e;
+                if (dir.equals(nearestExistingDirectory())) {
+                    return;
                 }
+            } catch (NoSuchFileException e) {
+                // the directory went away again; look for the nearest one that exists now
+            }
+            if (attempt >= 100) {
+                throw new IOException("cannot watch " + file + ": its directories keep changing");
             }
         }
     }
@@ -192,7 +201,25 @@ public final class ConfigWatcher implements AutoCloseable {
         return dir;
     }
 
+    /** Whether the watcher thread is still running. */
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** How many debounced checks of the file have completed (reported or not). */
+    int checks() {
+        return checks.get();
+    }
+
     private void reloadIfChanged() {
+        try {
+            reloadIfChangedOnce();
+        } finally {
+            checks.incrementAndGet();
+        }
+    }
+
+    private void reloadIfChangedOnce() {
         byte[] hash = hash();
         if (Arrays.equals(hash, lastHash)) {
             return;
