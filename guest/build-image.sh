@@ -1,0 +1,257 @@
+#!/bin/sh
+# Builds the uvm guest image into guest/out/:
+#   vmlinux          uncompressed ELF kernel (PVH entry) from Debian's generic amd64 kernel
+#   initramfs.cpio   busybox userland, virtio/9p modules, /init and the guest agent
+#   uvm-agent        the guest agent binary (also inside the initramfs as /sbin/uvm-agent)
+#   image.json       manifest: kernel version, sizes, sha256 sums
+# Idempotent: when none of the inputs changed (sources, busybox, kernel package version),
+# it only says so. Run as root on Debian 12 (apt-get download, dpkg-deb, mknod).
+#
+# Environment:
+#   UVM_KERNEL_PACKAGE      kernel package to use (default: what linux-image-amd64 depends on)
+#   UVM_INITRD_COMPRESSION  none (default, fastest to boot under TCG), gzip, lz4, xz or zstd
+#   UVM_FORCE_REBUILD=1     rebuild even if nothing changed
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/out
+cache=$out/cache
+compression=${UVM_INITRD_COMPRESSION:-none}
+
+log() { echo "build-image: $*" >&2; }
+die() { echo "build-image: error: $*" >&2; exit 1; }
+
+need() { # need COMMAND DEBIAN_PACKAGE
+	command -v "$1" >/dev/null 2>&1 || die "'$1' not found: install Debian package '$2' (apt-get install -y $2)"
+}
+
+need cpio cpio
+need xz xz-utils
+need file file
+need dpkg-deb dpkg
+need apt-get apt
+need sha256sum coreutils
+case $compression in
+none) initrd_name=initramfs.cpio ;;
+gzip) initrd_name=initramfs.cpio.gz; need gzip gzip ;;
+lz4) initrd_name=initramfs.cpio.lz4; need lz4 lz4 ;;
+xz) initrd_name=initramfs.cpio.xz ;;
+zstd) initrd_name=initramfs.cpio.zst; need zstd zstd ;;
+*) die "UVM_INITRD_COMPRESSION must be none, gzip, lz4, xz or zstd (is '$compression')" ;;
+esac
+
+if command -v musl-gcc >/dev/null 2>&1; then
+	cc="musl-gcc"
+else
+	need gcc gcc
+	cc="gcc"
+	log "musl-gcc not found (Debian package musl-tools); building the agent with gcc -static"
+fi
+
+busybox=
+for b in /bin/busybox /usr/bin/busybox; do
+	if [ -x "$b" ] && file -L "$b" | grep -q 'statically linked'; then
+		busybox=$b
+		break
+	fi
+done
+[ -n "$busybox" ] || die "no statically linked busybox found: install Debian package 'busybox-static'"
+
+mkdir -p "$cache"
+
+# ---------------------------------------------------------------- kernel package
+apt_updated=
+apt_update() {
+	if [ -z "$apt_updated" ]; then
+		log "refreshing the package lists (apt-get update)"
+		apt-get update -qq >&2 || die "apt-get update failed"
+		apt_updated=1
+	fi
+}
+
+kernel_pkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1
+}
+
+pkg=${UVM_KERNEL_PACKAGE:-}
+if [ -z "$pkg" ]; then
+	pkg=$(kernel_pkg)
+	if [ -z "$pkg" ] && ! ls "$cache"/linux-image-*.deb >/dev/null 2>&1; then
+		apt_update
+		pkg=$(kernel_pkg)
+	fi
+fi
+version=
+if [ -n "$pkg" ]; then
+	version=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p' | head -n 1)
+	[ "$version" = "(none)" ] && version=
+fi
+
+deb=
+if [ -n "$pkg" ] && [ -n "$version" ]; then
+	# the file name apt-get download uses (":" of an epoch becomes %3a)
+	deb=$cache/${pkg}_$(echo "$version" | sed 's/:/%3a/')_amd64.deb
+	if [ ! -s "$deb" ]; then
+		log "downloading $pkg $version"
+		sandbox=
+		[ "$(id -u)" = 0 ] && sandbox="-o APT::Sandbox::User=root"
+		# shellcheck disable=SC2086
+		if ! (cd "$cache" && apt-get download -q $sandbox "$pkg=$version" >&2); then
+			apt_update
+			# shellcheck disable=SC2086
+			(cd "$cache" && apt-get download -q $sandbox "$pkg" >&2) || die "apt-get download $pkg failed"
+			deb=$(ls -t "$cache/${pkg}"_*.deb | head -n 1)
+		fi
+	fi
+else
+	# no package lists and no way to refresh them: use the newest kernel already downloaded
+	deb=$(ls -t "$cache"/linux-image-*.deb 2>/dev/null | head -n 1 || true)
+	[ -n "$deb" ] || die "cannot find the kernel package (apt-cache depends linux-image-amd64 gave nothing)"
+	log "package lists unavailable; using cached $(basename "$deb")"
+fi
+[ -s "$deb" ] || die "kernel package $deb is missing"
+# keep only the kernel package in use
+for old in "$cache"/linux-image-*.deb; do
+	[ "$old" = "$deb" ] || rm -f "$old"
+done
+
+# ---------------------------------------------------------------- up to date?
+modules="virtio_ring virtio virtio_mmio virtio_console netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon"
+stamp_text=$(
+	{
+		cd "$here"
+		sha256sum build-image.sh extract-vmlinux.sh init agent/uvm-agent.c
+		find rootfs -type f | LC_ALL=C sort | xargs sha256sum
+		sha256sum "$busybox"
+		echo "deb $(basename "$deb") $(stat -c %s "$deb")"
+		echo "cc $cc compression $compression modules $modules"
+	}
+)
+stamp_hash=$(echo "$stamp_text" | sha256sum | cut -d' ' -f1)
+if [ "${UVM_FORCE_REBUILD:-0}" != 1 ] && [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp_hash" ] &&
+	[ -s "$out/vmlinux" ] && [ -s "$out/$initrd_name" ] && [ -s "$out/uvm-agent" ] && [ -s "$out/image.json" ]; then
+	log "guest image is up to date in $out"
+	exit 0
+fi
+rm -f "$out/.stamp"
+
+# ---------------------------------------------------------------- kernel and modules
+kdir=$cache/kernel
+if [ "$(cat "$kdir/.from" 2>/dev/null)" != "$(basename "$deb")" ] || [ ! -s "$out/vmlinux" ]; then
+	rm -rf "$kdir"
+	mkdir -p "$kdir"
+	log "unpacking $(basename "$deb")"
+	patterns="./boot/vmlinuz-*"
+	for m in $modules; do
+		patterns="$patterns */$m.ko*"
+	done
+	# a module that is built in has no file: tar then complains about its pattern, which is fine
+	# shellcheck disable=SC2086
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir" --wildcards $patterns 2>/dev/null || true
+	vmlinuz=$(ls "$kdir"/boot/vmlinuz-* 2>/dev/null | head -n 1)
+	[ -n "$vmlinuz" ] || die "cannot unpack /boot/vmlinuz-* from $deb"
+	log "extracting vmlinux from $(basename "$vmlinuz")"
+	"$here/extract-vmlinux.sh" "$vmlinuz" "$out/vmlinux.new"
+	file "$out/vmlinux.new" | grep -q 'ELF 64-bit' || die "extracted kernel is not an ELF file"
+	chmod 644 "$out/vmlinux.new"
+	mv "$out/vmlinux.new" "$out/vmlinux"
+	basename "$deb" >"$kdir/.from"
+fi
+vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -n 1)
+kver=${vmlinuz##*/vmlinuz-}
+
+# ---------------------------------------------------------------- agent
+log "compiling uvm-agent with $cc"
+$cc -static -Os -Wall -o "$out/uvm-agent.new" "$here/agent/uvm-agent.c"
+strip "$out/uvm-agent.new" 2>/dev/null || true
+mv "$out/uvm-agent.new" "$out/uvm-agent"
+
+# ---------------------------------------------------------------- root file system
+root=$out/rootfs
+rm -rf "$root"
+mkdir -p "$root"
+cd "$root"
+mkdir -p bin sbin etc dev proc sys tmp run mnt root lib/modules var/tmp
+chmod 1777 tmp var/tmp
+chmod 700 root
+mkdir -p usr
+ln -s ../bin usr/bin
+ln -s ../sbin usr/sbin
+cp "$busybox" bin/busybox
+# every applet in /bin; those busybox places in (usr/)sbin also in /sbin
+"$busybox" --list-full | while read -r path; do
+	name=${path##*/}
+	[ "$name" = busybox ] && continue
+	[ -e "bin/$name" ] || ln -s busybox "bin/$name"
+	case $path in
+	sbin/* | usr/sbin/*) [ -e "sbin/$name" ] || ln -s ../bin/busybox "sbin/$name" ;;
+	esac
+done
+[ -e bin/sh ] && [ -e bin/sleep ] || die "busybox lacks sh or sleep"
+cp -R "$here/rootfs/." .
+chmod 600 etc/shadow
+cp "$here/init" init
+chmod 755 init
+cp "$out/uvm-agent" sbin/uvm-agent
+
+for m in $modules; do
+	f=$(find "$kdir/lib/modules" -name "$m.ko*" | head -n 1)
+	case $f in
+	"") log "module $m not in the package (built in?), skipped" ;;
+	*.ko) cp "$f" "lib/modules/$m.ko" ;;
+	*.ko.xz) xz -dc "$f" >"lib/modules/$m.ko" ;;
+	*.ko.zst) need zstd zstd; zstd -qdc "$f" >"lib/modules/$m.ko" ;;
+	*.ko.gz) gzip -dc "$f" >"lib/modules/$m.ko" ;;
+	esac
+done
+echo "$kver" >etc/uvm-kernel-version
+
+# device nodes the kernel needs before devtmpfs is mounted (stdio of /init)
+mknod -m 600 dev/console c 5 1 2>/dev/null || log "cannot mknod dev/console (not root?); /init reopens it"
+mknod -m 666 dev/null c 1 3 2>/dev/null || true
+
+# ---------------------------------------------------------------- initramfs
+log "writing $initrd_name ($compression)"
+# a fixed time stamp makes the archive reproducible
+find . -exec touch -h -d @0 {} + 2>/dev/null || true
+compress() {
+	case $compression in
+	none) cat ;;
+	gzip) gzip -9n ;;
+	lz4) lz4 -l -9 -q ;;
+	xz) xz --check=crc32 -9 ;;
+	zstd) zstd -q -19 ;;
+	esac
+}
+find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet | compress >"$out/$initrd_name.new"
+cd "$out"
+rm -f initramfs.cpio initramfs.cpio.gz initramfs.cpio.lz4 initramfs.cpio.xz initramfs.cpio.zst
+mv "$initrd_name.new" "$initrd_name"
+
+# ---------------------------------------------------------------- manifest
+json_file() { # name path
+	printf '    "%s": { "file": "%s", "bytes": %s, "sha256": "%s" }' \
+		"$1" "$(basename "$2")" "$(stat -c %s "$2")" "$(sha256sum "$2" | cut -d' ' -f1)"
+}
+{
+	echo "{"
+	echo "  \"kernel_version\": \"$kver\","
+	echo "  \"kernel_package\": \"$(basename "$deb")\","
+	echo "  \"initrd_compression\": \"$compression\","
+	echo "  \"busybox\": \"$("$busybox" 2>&1 | head -n 1 | sed 's/ multi-call binary.*//; s/"/\\"/g')\","
+	echo "  \"agent_compiler\": \"$cc\","
+	echo "  \"modules\": \"$(ls "$root/lib/modules" | sed 's/\.ko$//' | tr '\n' ' ' | sed 's/ $//')\","
+	echo "  \"files\": {"
+	json_file kernel "$out/vmlinux"
+	echo ","
+	json_file initrd "$out/$initrd_name"
+	echo ","
+	json_file agent "$out/uvm-agent"
+	echo
+	echo "  }"
+	echo "}"
+} >image.json.new
+mv image.json.new image.json
+echo "$stamp_hash" >.stamp
+log "done: $out/vmlinux ($kver), $out/$initrd_name, $out/uvm-agent, $out/image.json"

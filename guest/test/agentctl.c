@@ -1,0 +1,745 @@
+/*
+ * agentctl: a small host-side client of the guest agent protocol (../PROTOCOL.md), for
+ * smoke tests and manual use. It connects to the Unix socket QEMU listens on for the
+ * virtio-serial port "uvm.agent" and waits for READY.
+ *
+ *   agentctl SOCKET ready [TIMEOUT_S]           print the READY text
+ *   agentctl SOCKET run [-t] [-i] -- ARGV...    run a command; -i forwards stdin, -t uses a PTY;
+ *                                               exits with the command's status
+ *   agentctl SOCKET stats | ping | poweroff
+ *   agentctl SOCKET smoke                       the smoke test suite (PASS/FAIL lines)
+ *
+ * Environment: AGENTCTL_T0_NS = CLOCK_REALTIME nanoseconds when QEMU was started; with it,
+ * the time to READY is printed as "ready_ms N".
+ *
+ * Build: gcc -O2 -o agentctl agentctl.c
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HDR_LEN 9
+#define MAX_PAYLOAD 65536u
+#define WINDOW 262144u
+
+enum {
+    T_READY = 0x01, T_EXEC = 0x02, T_STDIN = 0x03, T_SIGNAL = 0x04, T_RESIZE = 0x05,
+    T_POWEROFF = 0x06, T_STATS_REQ = 0x07, T_OUTPUT_ACK = 0x08, T_PING = 0x09,
+    T_DROP_CACHES = 0x0A, T_STDOUT = 0x10, T_STDERR = 0x11, T_EXIT = 0x12,
+    T_STDIN_ACK = 0x13, T_STATS = 0x14, T_PONG = 0x15, T_LOG = 0x16,
+};
+
+/* ------------------------------------------------------------------ sha256 */
+
+typedef struct { uint32_t h[8]; uint64_t len; unsigned char buf[64]; size_t n; } sha256_ctx;
+
+static const uint32_t K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void sha256_block(sha256_ctx *c, const unsigned char *p)
+{
+    uint32_t w[64], a, b, d, e, f, g, h, cc;
+    for (int i = 0; i < 16; i++) {
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    }
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3];
+    e = c->h[4]; f = c->h[5]; g = c->h[6]; h = c->h[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = h + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i];
+        uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & cc) ^ (b & cc));
+        h = g; g = f; f = e; e = d + t1; d = cc; cc = b; b = a; a = t1 + t2;
+    }
+    c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d;
+    c->h[4] += e; c->h[5] += f; c->h[6] += g; c->h[7] += h;
+}
+
+static void sha256_init(sha256_ctx *c)
+{
+    static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+    memcpy(c->h, iv, sizeof iv);
+    c->len = 0;
+    c->n = 0;
+}
+
+static void sha256_update(sha256_ctx *c, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    c->len += len;
+    while (len > 0) {
+        size_t take = 64 - c->n < len ? 64 - c->n : len;
+        memcpy(c->buf + c->n, p, take);
+        c->n += take;
+        p += take;
+        len -= take;
+        if (c->n == 64) {
+            sha256_block(c, c->buf);
+            c->n = 0;
+        }
+    }
+}
+
+static void sha256_hex(sha256_ctx *c, char out[65])
+{
+    uint64_t bits = c->len * 8;
+    unsigned char pad = 0x80, zero = 0, lenb[8];
+    sha256_update(c, &pad, 1);
+    while (c->n != 56) {
+        sha256_update(c, &zero, 1);
+    }
+    for (int i = 0; i < 8; i++) {
+        lenb[i] = bits >> (56 - 8 * i);
+    }
+    sha256_update(c, lenb, 8);
+    for (int i = 0; i < 8; i++) {
+        sprintf(out + 8 * i, "%08x", c->h[i]);
+    }
+}
+
+static void sha256_of(const void *data, size_t len, char out[65])
+{
+    sha256_ctx c;
+    sha256_init(&c);
+    sha256_update(&c, data, len);
+    sha256_hex(&c, out);
+}
+
+/* ------------------------------------------------------------------ connection */
+
+struct buf { unsigned char *p; size_t len, cap; };
+
+static void buf_add(struct buf *b, const void *d, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1) {
+            cap *= 2;
+        }
+        b->p = realloc(b->p, cap);
+        if (!b->p) {
+            perror("realloc");
+            exit(2);
+        }
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, d, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+struct chan {
+    uint32_t id;
+    int used, exited, late_output;
+    uint32_t status;
+    struct buf out, err;
+    const unsigned char *in; /* stdin to send */
+    size_t in_len, in_off;
+    int in_eof;              /* send EOF once all of in is sent */
+    int eof_sent;
+    uint32_t credit;         /* stdin credit */
+    int hold_acks;           /* do not return output credit (flow-control test) */
+    uint64_t unacked;        /* output received but not acknowledged */
+    int passthrough;         /* write output to our stdout/stderr as it arrives */
+};
+
+#define MAX_CHANS 16
+static struct chan chans[MAX_CHANS];
+static int sock = -1;
+static struct buf wq;         /* bytes to write to the socket */
+static size_t wq_off;
+static unsigned char rbuf[HDR_LEN + MAX_PAYLOAD];
+static size_t rlen;
+static int ready_seen, closed_seen;
+static char ready_text[256];
+static struct buf last_pong, last_stats;
+static int pongs, stats_seen;
+static uint32_t next_id = 1;
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void send_frame(uint8_t type, uint32_t ch, const void *d, uint32_t len)
+{
+    unsigned char h[HDR_LEN];
+    h[0] = type;
+    put_u32(h + 1, ch);
+    put_u32(h + 5, len);
+    buf_add(&wq, h, HDR_LEN);
+    if (len) {
+        buf_add(&wq, d, len);
+    }
+}
+
+static void send_u32(uint8_t type, uint32_t ch, uint32_t v)
+{
+    unsigned char b[4];
+    put_u32(b, v);
+    send_frame(type, ch, b, 4);
+}
+
+static struct chan *find(uint32_t id)
+{
+    for (int i = 0; i < MAX_CHANS; i++) {
+        if (chans[i].used && chans[i].id == id) {
+            return &chans[i];
+        }
+    }
+    return NULL;
+}
+
+static struct chan *start(int pty, int rows, int cols, const char *const *argv)
+{
+    struct chan *c = NULL;
+    for (int i = 0; i < MAX_CHANS && !c; i++) {
+        if (!chans[i].used) {
+            c = &chans[i];
+        }
+    }
+    if (!c) {
+        fprintf(stderr, "agentctl: too many channels\n");
+        exit(2);
+    }
+    free(c->out.p);
+    free(c->err.p);
+    memset(c, 0, sizeof *c);
+    c->used = 1;
+    c->id = next_id++;
+    c->credit = WINDOW;
+    struct buf p = { 0 };
+    unsigned char h[13];
+    int argc = 0;
+    while (argv[argc]) {
+        argc++;
+    }
+    h[0] = pty ? 1 : 0;
+    h[1] = rows >> 8; h[2] = rows; h[3] = cols >> 8; h[4] = cols;
+    put_u32(h + 5, argc);
+    put_u32(h + 9, 0);
+    buf_add(&p, h, 13);
+    for (int i = 0; i < argc; i++) {
+        buf_add(&p, argv[i], strlen(argv[i]) + 1);
+    }
+    send_frame(T_EXEC, c->id, p.p, p.len);
+    free(p.p);
+    return c;
+}
+
+static void dispatch(uint8_t type, uint32_t ch, const unsigned char *p, uint32_t len)
+{
+    struct chan *c = ch ? find(ch) : NULL;
+    switch (type) {
+    case T_READY:
+        ready_seen++;
+        snprintf(ready_text, sizeof ready_text, "%.*s", (int)len, p);
+        break;
+    case T_STDOUT:
+    case T_STDERR:
+        if (!c) {
+            fprintf(stderr, "agentctl: output for unknown channel %u\n", ch);
+            break;
+        }
+        if (c->exited) {
+            c->late_output = 1;
+        }
+        if (c->passthrough) {
+            ssize_t r = write(type == T_STDOUT ? 1 : 2, p, len);
+            (void)r;
+        } else {
+            buf_add(type == T_STDOUT ? &c->out : &c->err, p, len);
+        }
+        c->unacked += len;
+        if (!c->hold_acks) {
+            send_u32(T_OUTPUT_ACK, ch, (uint32_t)c->unacked);
+            c->unacked = 0;
+        }
+        break;
+    case T_EXIT:
+        if (c && len >= 4) {
+            c->exited = 1;
+            c->status = get_u32(p);
+        }
+        break;
+    case T_STDIN_ACK:
+        if (c && len >= 4) {
+            c->credit += get_u32(p);
+            if (c->credit > WINDOW) {
+                fprintf(stderr, "agentctl: channel %u: stdin credit above the window\n", ch);
+                c->credit = WINDOW;
+            }
+        }
+        break;
+    case T_STATS:
+        last_stats.len = 0;
+        buf_add(&last_stats, p, len);
+        stats_seen++;
+        break;
+    case T_PONG:
+        last_pong.len = 0;
+        buf_add(&last_pong, p, len);
+        pongs++;
+        break;
+    case T_LOG:
+        fprintf(stderr, "agentctl: agent log: %.*s\n", (int)len, p);
+        break;
+    default:
+        fprintf(stderr, "agentctl: unknown frame type %u\n", type);
+    }
+}
+
+/* Queues stdin within the credit. */
+static void feed_stdin(void)
+{
+    for (int i = 0; i < MAX_CHANS; i++) {
+        struct chan *c = &chans[i];
+        if (!c->used || c->exited || !c->in) {
+            continue;
+        }
+        while (c->in_off < c->in_len && c->credit > 0 && wq.len - wq_off < 4 * MAX_PAYLOAD) {
+            size_t n = c->in_len - c->in_off;
+            if (n > c->credit) n = c->credit;
+            if (n > MAX_PAYLOAD) n = MAX_PAYLOAD;
+            send_frame(T_STDIN, c->id, c->in + c->in_off, n);
+            c->in_off += n;
+            c->credit -= n;
+        }
+        if (c->in_off == c->in_len && c->in_eof && !c->eof_sent) {
+            send_frame(T_STDIN, c->id, NULL, 0);
+            c->eof_sent = 1;
+        }
+    }
+}
+
+/* Runs the connection until cond() is true or the timeout passes; returns 1 when cond() holds. */
+static int pump(int (*cond)(void *), void *arg, int timeout_ms)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    for (;;) {
+        feed_stdin();
+        if (cond && cond(arg)) {
+            return 1;
+        }
+        if (closed_seen) {
+            return cond ? cond(arg) : 0;
+        }
+        int64_t left = deadline - now_ms();
+        if (left <= 0) {
+            return 0;
+        }
+        struct pollfd pf = { .fd = sock, .events = POLLIN | (wq.len > wq_off ? POLLOUT : 0) };
+        int r = poll(&pf, 1, (int)left);
+        if (r < 0 && errno != EINTR) {
+            perror("poll");
+            exit(2);
+        }
+        if (pf.revents & POLLOUT) {
+            ssize_t n = write(sock, wq.p + wq_off, wq.len - wq_off);
+            if (n > 0) {
+                wq_off += n;
+                if (wq_off == wq.len) {
+                    wq_off = wq.len = 0;
+                }
+            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                closed_seen = 1;
+            }
+        }
+        if (pf.revents & (POLLIN | POLLHUP | POLLERR)) {
+            ssize_t n = read(sock, rbuf + rlen, sizeof rbuf - rlen);
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+                closed_seen = 1;
+                continue;
+            }
+            if (n > 0) {
+                rlen += n;
+                size_t off = 0;
+                while (rlen - off >= HDR_LEN) {
+                    uint32_t len = get_u32(rbuf + off + 5);
+                    if (len > MAX_PAYLOAD) {
+                        fprintf(stderr, "agentctl: protocol error: payload length %u\n", len);
+                        exit(2);
+                    }
+                    if (rlen - off < HDR_LEN + len) {
+                        break;
+                    }
+                    dispatch(rbuf[off], get_u32(rbuf + off + 1), rbuf + off + HDR_LEN, len);
+                    off += HDR_LEN + len;
+                }
+                memmove(rbuf, rbuf + off, rlen - off);
+                rlen -= off;
+            }
+        }
+    }
+}
+
+static int cond_ready(void *a) { (void)a; return ready_seen > 0; }
+static int cond_exited(void *a) { return ((struct chan *)a)->exited; }
+static int cond_flushed(void *a) { (void)a; return wq.len == wq_off; }
+static int cond_pong(void *a) { return pongs >= *(int *)a; }
+static int cond_stats(void *a) { return stats_seen >= *(int *)a; }
+static int cond_closed(void *a) { (void)a; return closed_seen; }
+
+static void connect_sock(const char *path, int timeout_ms)
+{
+    int64_t deadline = now_ms() + timeout_ms;
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+    for (;;) {
+        sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (connect(sock, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            break;
+        }
+        close(sock);
+        if (now_ms() > deadline) {
+            fprintf(stderr, "agentctl: cannot connect to %s: %s\n", path, strerror(errno));
+            exit(2);
+        }
+        usleep(5000);
+    }
+    fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+}
+
+static void wait_ready(int timeout_ms)
+{
+    if (!pump(cond_ready, NULL, timeout_ms)) {
+        fprintf(stderr, "agentctl: no READY within %d ms%s\n", timeout_ms,
+                closed_seen ? " (connection closed)" : "");
+        exit(3);
+    }
+    const char *t0 = getenv("AGENTCTL_T0_NS");
+    if (t0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        long long ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec - atoll(t0);
+        printf("ready_ms %lld\n", ns / 1000000);
+    }
+}
+
+/* ------------------------------------------------------------------ smoke tests */
+
+static int failures, passes;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+    char detail[1024] = "";
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    va_end(ap);
+    printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", name, detail[0] ? ": " : "", detail);
+    fflush(stdout);
+    if (ok) passes++; else failures++;
+}
+
+static struct chan *run_wait(const char *const *argv, int timeout_ms)
+{
+    struct chan *c = start(0, 0, 0, argv);
+    pump(cond_exited, c, timeout_ms);
+    return c;
+}
+
+static void done(struct chan *c)
+{
+    c->used = 0;
+}
+
+static int smoke(void)
+{
+    int64_t t;
+    char h1[65], h2[65];
+
+    result(1, "ready", "%s", ready_text);
+
+    {
+        const char *argv[] = { "uname", "-a", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        result(c->exited && c->status == 0 && strncmp((char *)c->out.p ? (char *)c->out.p : "", "Linux uvm ", 10) == 0,
+               "uname", "exit %u, stdout %s", c->status, c->out.p ? (char *)c->out.p : "(none)");
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        int ok = c->exited && c->status == 3 && c->out.len == 4 && memcmp(c->out.p, "out\n", 4) == 0 &&
+                 c->err.len == 4 && memcmp(c->err.p, "err\n", 4) == 0;
+        result(ok, "stdout/stderr separation and exit code", "exit %u, stdout '%s', stderr '%s'", c->status,
+               c->out.p ? (char *)c->out.p : "", c->err.p ? (char *)c->err.p : "");
+        done(c);
+    }
+    {
+        /* A waits for stdin while B runs to completion; then A gets its input. */
+        const char *a_argv[] = { "sh", "-c", "read x; echo got $x", NULL };
+        const char *b_argv[] = { "sh", "-c", "echo B; sleep 0.2; echo B2", NULL };
+        struct chan *a = start(0, 0, 0, a_argv);
+        struct chan *b = start(0, 0, 0, b_argv);
+        pump(cond_exited, b, 10000);
+        int a_running = !a->exited;
+        static const unsigned char hello[] = "hello\n";
+        a->in = hello;
+        a->in_len = 6;
+        a->in_eof = 1;
+        pump(cond_exited, a, 10000);
+        int ok = b->exited && b->status == 0 && b->out.len == 5 && memcmp(b->out.p, "B\nB2\n", 5) == 0 &&
+                 a_running && a->exited && a->status == 0 && a->out.p && strcmp((char *)a->out.p, "got hello\n") == 0;
+        result(ok, "two concurrent channels", "B exit %u '%s', A running while B ran: %d, A exit %u '%s'",
+               b->status, b->out.p ? (char *)b->out.p : "", a_running, a->status, a->out.p ? (char *)a->out.p : "");
+        done(a);
+        done(b);
+    }
+    {
+        const char *argv[] = { "/nonexistent/program", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        result(c->exited && c->status == 127 && c->err.p && strstr((char *)c->err.p, "uvm-agent: /nonexistent/program:"),
+               "missing program", "exit %u, stderr %s", c->status, c->err.p ? (char *)c->err.p : "");
+        done(c);
+    }
+    {
+        const char *argv[] = { "sleep", "100", NULL };
+        struct chan *c = start(0, 0, 0, argv);
+        pump(NULL, NULL, 300);
+        send_u32(T_SIGNAL, c->id, 9);
+        pump(cond_exited, c, 10000);
+        result(c->exited && c->status == 137, "SIGNAL 9", "exit %u", c->status);
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "tty; stty size; echo $TERM", NULL };
+        struct chan *c = start(1, 30, 100, argv);
+        pump(cond_exited, c, 10000);
+        const char *o = c->out.p ? (char *)c->out.p : "";
+        result(c->exited && c->status == 0 && strstr(o, "/dev/pts/") && strstr(o, "30 100"), "pty", "exit %u, output '%s'",
+               c->status, o);
+        done(c);
+    }
+    {
+        /* Output credit: without OUTPUT_ACK the agent stops at the window. */
+        const char *argv[] = { "sh", "-c", "head -c 1000000 /dev/zero; exit 5", NULL };
+        struct chan *c = start(0, 0, 0, argv);
+        c->hold_acks = 1;
+        pump(cond_exited, c, 1500);
+        size_t held = c->out.len;
+        int stalled = !c->exited && held <= WINDOW;
+        c->hold_acks = 0;
+        send_u32(T_OUTPUT_ACK, c->id, (uint32_t)c->unacked);
+        c->unacked = 0;
+        pump(cond_exited, c, 20000);
+        result(stalled && c->exited && c->status == 5 && c->out.len == 1000000 && !c->late_output,
+               "output flow control", "%zu bytes before acks (window %u), then %zu bytes, exit %u%s", held, WINDOW,
+               c->out.len, c->status, c->late_output ? ", OUTPUT AFTER EXIT" : "");
+        done(c);
+    }
+
+    /* 10 MB through cat, and through sha256sum in the guest. */
+    size_t big = 10 * 1024 * 1024;
+    unsigned char *data = malloc(big);
+    uint64_t x = 88172645463325252ull;
+    for (size_t i = 0; i < big; i++) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        data[i] = (unsigned char)x;
+    }
+    sha256_of(data, big, h1);
+    {
+        const char *argv[] = { "cat", NULL };
+        struct chan *c = start(0, 0, 0, argv);
+        c->in = data;
+        c->in_len = big;
+        c->in_eof = 1;
+        t = now_ms();
+        pump(cond_exited, c, 120000);
+        t = now_ms() - t;
+        sha256_of(c->out.p, c->out.len, h2);
+        result(c->exited && c->status == 0 && c->out.len == big && strcmp(h1, h2) == 0 && !c->late_output,
+               "10 MB through cat", "%zu bytes back, sha256 %s %s, %lld ms (%.1f MB/s each way)", c->out.len,
+               h2, strcmp(h1, h2) == 0 ? "matches" : "DIFFERS", (long long)t,
+               t > 0 ? big / 1048576.0 / (t / 1000.0) : 0.0);
+        done(c);
+    }
+    {
+        const char *argv[] = { "sha256sum", NULL };
+        struct chan *c = start(0, 0, 0, argv);
+        c->in = data;
+        c->in_len = big;
+        c->in_eof = 1;
+        pump(cond_exited, c, 120000);
+        result(c->exited && c->status == 0 && c->out.p && strncmp((char *)c->out.p, h1, 64) == 0,
+               "10 MB sha256 in guest", "guest %.64s, host %s", c->out.p ? (char *)c->out.p : "(none)", h1);
+        done(c);
+    }
+    free(data);
+    {
+        int want = pongs + 1;
+        static const unsigned char ping[] = "ping-\x00\x01\xff";
+        send_frame(T_PING, 0, ping, sizeof ping);
+        pump(cond_pong, &want, 5000);
+        result(pongs == want && last_pong.len == sizeof ping && memcmp(last_pong.p, ping, sizeof ping) == 0, "ping", "");
+    }
+    {
+        int want = stats_seen + 1;
+        send_frame(T_STATS_REQ, 0, NULL, 0);
+        pump(cond_stats, &want, 5000);
+        const char *s = last_stats.p ? (char *)last_stats.p : "";
+        result(stats_seen == want && strstr(s, "mem_total ") && strstr(s, "cpu_total ") && strstr(s, "uptime "),
+               "stats", "%zu bytes", last_stats.len);
+    }
+    {
+        /* A frame of unknown type is ignored; the connection goes on. */
+        send_frame(0x7f, 0, "xyz", 3);
+        int want = pongs + 1;
+        send_frame(T_PING, 0, "after", 5);
+        pump(cond_pong, &want, 5000);
+        result(pongs == want, "unknown frame type ignored", "");
+    }
+    {
+        unsigned char mode = 1;
+        send_frame(T_DROP_CACHES, 0, &mode, 1);
+        int want = pongs + 1;
+        send_frame(T_PING, 0, "dc", 2);
+        pump(cond_pong, &want, 10000);
+        result(pongs == want, "drop caches", "");
+    }
+    {
+        const char *argv[] = { "sleep", "1000", NULL };
+        start(0, 0, 0, argv); /* still running at POWEROFF */
+        send_frame(T_POWEROFF, 0, NULL, 0);
+        pump(cond_flushed, NULL, 5000);
+        t = now_ms();
+        int closed = pump(cond_closed, NULL, 15000);
+        result(closed, "poweroff closes the port", "after %lld ms", (long long)(now_ms() - t));
+    }
+    printf("%d passed, %d failed\n", passes, failures);
+    return failures ? 1 : 0;
+}
+
+/* ------------------------------------------------------------------ run */
+
+static int run(int argc, char **argv)
+{
+    int pty = 0, in = 0, i = 0;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "-t") == 0) pty = 1;
+        else if (strcmp(argv[i], "-i") == 0) in = 1;
+        else if (strcmp(argv[i], "--") == 0) { i++; break; }
+        else { fprintf(stderr, "agentctl: unknown option %s\n", argv[i]); return 2; }
+    }
+    if (i >= argc) {
+        fprintf(stderr, "agentctl: run needs a command\n");
+        return 2;
+    }
+    struct chan *c = start(pty, pty ? 24 : 0, pty ? 80 : 0, (const char *const *)argv + i);
+    c->passthrough = 1;
+    if (!in) {
+        send_frame(T_STDIN, c->id, NULL, 0);
+    }
+    unsigned char *ibuf = malloc(MAX_PAYLOAD);
+    int in_open = in;
+    while (!c->exited && !closed_seen) {
+        /* forward our stdin as credit allows */
+        if (in_open && c->credit > 0) {
+            struct pollfd pf = { .fd = 0, .events = POLLIN };
+            if (poll(&pf, 1, 0) > 0) {
+                size_t want = c->credit < MAX_PAYLOAD ? c->credit : MAX_PAYLOAD;
+                ssize_t n = read(0, ibuf, want);
+                if (n > 0) {
+                    send_frame(T_STDIN, c->id, ibuf, n);
+                    c->credit -= n;
+                } else {
+                    send_frame(T_STDIN, c->id, NULL, 0);
+                    in_open = 0;
+                }
+            }
+        }
+        pump(NULL, NULL, in_open ? 5 : 100);
+    }
+    free(ibuf);
+    if (!c->exited) {
+        fprintf(stderr, "agentctl: connection closed before the command exited\n");
+        return 255;
+    }
+    return (int)c->status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: agentctl SOCKET ready|run|stats|ping|poweroff|smoke ...\n");
+        return 2;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    const char *cmd = argv[2];
+    int timeout = 60000;
+    if (strcmp(cmd, "ready") == 0 && argc > 3) {
+        timeout = atoi(argv[3]) * 1000;
+    }
+    connect_sock(argv[1], timeout);
+    wait_ready(timeout);
+    if (strcmp(cmd, "ready") == 0) {
+        printf("%s\n", ready_text);
+        return 0;
+    }
+    if (strcmp(cmd, "smoke") == 0) {
+        return smoke();
+    }
+    if (strcmp(cmd, "run") == 0) {
+        return run(argc - 3, argv + 3);
+    }
+    if (strcmp(cmd, "stats") == 0) {
+        int want = 1;
+        send_frame(T_STATS_REQ, 0, NULL, 0);
+        if (!pump(cond_stats, &want, 10000)) return 1;
+        fwrite(last_stats.p, 1, last_stats.len, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "ping") == 0) {
+        int want = 1;
+        int64_t t = now_ms();
+        send_frame(T_PING, 0, "ping", 4);
+        if (!pump(cond_pong, &want, 10000)) return 1;
+        printf("pong after %lld ms\n", (long long)(now_ms() - t));
+        return 0;
+    }
+    if (strcmp(cmd, "poweroff") == 0) {
+        send_frame(T_POWEROFF, 0, NULL, 0);
+        pump(cond_flushed, NULL, 5000);
+        return pump(cond_closed, NULL, 15000) ? 0 : 1;
+    }
+    fprintf(stderr, "agentctl: unknown command %s\n", cmd);
+    return 2;
+}
