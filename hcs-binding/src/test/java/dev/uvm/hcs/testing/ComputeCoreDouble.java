@@ -1,0 +1,38 @@
+package dev.uvm.hcs.testing;
+
+import com.sun.jna.Library;
+import com.sun.jna.ptr.PointerByReference;
+import dev.uvm.hcs.raw.Utf16String;
+
+/**
+ * The test-control exports of the computecore ABI double (src/test/c/double_control.c). They are
+ * not part of HCS; see {@link DoubleControl} for a friendlier wrapper.
+ */
+public interface ComputeCoreDouble extends Library {
+
+    void DoubleReset();
+
+    void DoubleIgnoreShutdown(boolean ignore);
+
+    void DoubleSetOperationDelayMs(int delayMs);
+
+    int DoubleOutstandingHandles();
+
+    int DoubleUnfreedDocuments();
+
+    int DoubleProtocolViolations();
+
+    int DoubleSystemCount();
+
+    int DoubleCrashSystem(Utf16String id);
+
+    int DoubleGuestPowerOff(Utf16String id);
+
+    void DoubleServiceDisconnect();
+
+    int DoubleSetWorkingSetBytes(Utf16String id, long bytes);
+
+    int DoubleGetConfiguration(Utf16String id, PointerByReference configuration);
+
+    int DoublePlan9ShareCount(Utf16String id);
+}

@@ -1,0 +1,110 @@
+package dev.uvm.hcs.testing;
+
+import com.sun.jna.Native;
+import com.sun.jna.ptr.PointerByReference;
+import dev.uvm.hcs.HcsLibrary;
+import dev.uvm.hcs.raw.HResult;
+import dev.uvm.hcs.raw.Utf16String;
+
+/**
+ * Steers the computecore double from tests: the simulated guest's behaviour, and the counters that
+ * prove the binding leaks nothing.
+ *
+ * <p>The double is the library named by {@value HcsLibrary#LIBRARY_PROPERTY} (the build sets it,
+ * with {@code jna.library.path}, for Surefire). Other modules' tests can use it the same way by
+ * depending on this module's test jar and pointing those two properties at
+ * {@code hcs-binding/target/native} and {@code computecore_double}.
+ */
+public final class DoubleControl {
+
+    private static DoubleControl instance;
+
+    private final ComputeCoreDouble exports;
+
+    private DoubleControl(ComputeCoreDouble exports) {
+        this.exports = exports;
+    }
+
+    /** The double loaded through the same library name the binding uses. */
+    public static synchronized DoubleControl get() {
+        if (instance == null) {
+            instance = new DoubleControl(Native.load(HcsLibrary.get().name(), ComputeCoreDouble.class));
+        }
+        return instance;
+    }
+
+    /** The raw control exports. */
+    public ComputeCoreDouble exports() {
+        return exports;
+    }
+
+    /** Forgets every system, handle and document and restores the defaults. */
+    public void reset() {
+        exports.DoubleReset();
+    }
+
+    /** Makes the guest ignore (or honour) shutdown requests; ignored requests stay pending. */
+    public void ignoreShutdown(boolean ignore) {
+        exports.DoubleIgnoreShutdown(ignore);
+    }
+
+    /** How long the double takes to complete each accepted operation. */
+    public void operationDelayMs(int delayMs) {
+        exports.DoubleSetOperationDelayMs(delayMs);
+    }
+
+    public int outstandingHandles() {
+        return exports.DoubleOutstandingHandles();
+    }
+
+    public int unfreedDocuments() {
+        return exports.DoubleUnfreedDocuments();
+    }
+
+    /** Calls that are undefined behaviour on Windows: stale handles, double frees, close from a callback. */
+    public int protocolViolations() {
+        return exports.DoubleProtocolViolations();
+    }
+
+    /** Systems HCS still knows about. */
+    public int systemCount() {
+        return exports.DoubleSystemCount();
+    }
+
+    /** The guest crashes: the system exits with UnexpectedExit. Returns the HRESULT. */
+    public int crash(String id) {
+        return exports.DoubleCrashSystem(Utf16String.of(id));
+    }
+
+    /** The guest powers itself off: the system exits with GracefulExit. Returns the HRESULT. */
+    public int guestPowerOff(String id) {
+        return exports.DoubleGuestPowerOff(Utf16String.of(id));
+    }
+
+    /** Every handle with a callback receives HcsEventServiceDisconnect. */
+    public void serviceDisconnect() {
+        exports.DoubleServiceDisconnect();
+    }
+
+    public void workingSetBytes(String id, long bytes) {
+        check(exports.DoubleSetWorkingSetBytes(Utf16String.of(id), bytes), id);
+    }
+
+    /** The configuration document the system was created with, exactly as the double received it. */
+    public String configuration(String id) {
+        PointerByReference document = new PointerByReference();
+        check(exports.DoubleGetConfiguration(Utf16String.of(id), document), id);
+        return HcsLibrary.get().takeDocument(document);
+    }
+
+    /** Plan9 shares attached to the system, or -1 if there is no such system. */
+    public int plan9Shares(String id) {
+        return exports.DoublePlan9ShareCount(Utf16String.of(id));
+    }
+
+    private static void check(int hr, String id) {
+        if (HResult.failed(hr)) {
+            throw new IllegalStateException("double: " + HResult.describe(hr) + " for " + id);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.uvm.hcs.testing;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Runs each test against a freshly reset double and fails it if, at the end, any handle is still
+ * open, any result document was not freed, or any call was undefined behaviour on Windows.
+ */
+public final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        DoubleControl.get().reset();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        DoubleControl control = DoubleControl.get();
+        int handles = control.outstandingHandles();
+        int documents = control.unfreedDocuments();
+        int violations = control.protocolViolations();
+        control.reset();
+        assertAll("computecore double after " + context.getDisplayName(),
+                () -> assertEquals(0, handles, "outstanding HCS handles"),
+                () -> assertEquals(0, documents, "result documents not freed with LocalFree"),
+                () -> assertEquals(0, violations, "protocol violations"));
+    }
+}
