@@ -53,6 +53,17 @@ public final class ConfigOrigins {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof ConfigOrigins other && recorded == other.recorded && daemon.equals(other.daemon)
+                && vms.equals(other.vms);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(daemon, vms, recorded);
+    }
+
+    @Override
     public String toString() {
         return "ConfigOrigins[daemon=" + daemon + ", vms=" + vms + "]";
     }
