@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Provenance of an effective configuration: for each daemon key and each key of each VM, the
@@ -60,7 +61,7 @@ public final class ConfigOrigins {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(daemon, vms, recorded);
+        return Objects.hash(daemon, vms, recorded);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Watches a config file and reports each new version: a {@link LoadedConfig}, or the
@@ -62,7 +63,7 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     /** How many times the debounced file has been read and compared, for tests. */
-    private final java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger checks = new AtomicInteger();
 
     // Owned by the watcher thread after construction.
     private WatchKey key;

@@ -1,7 +1,9 @@
 package dev.uvm.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,7 +74,7 @@ final class SettingParser {
 
     private Path socket(String value) {
         Path path = ValueSyntax.parsePath(value, host.home());
-        if (path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+        if (path.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
             throw new IllegalArgumentException("longer than " + MAX_SOCKET_PATH_BYTES
                     + " bytes, the limit for a Unix socket path; choose a shorter path");
         }
@@ -192,7 +194,7 @@ final class SettingParser {
             }
         }
         int last = allowed.length - 1;
-        throw new IllegalArgumentException("expected " + String.join(", ", java.util.Arrays.copyOf(allowed, last))
+        throw new IllegalArgumentException("expected " + String.join(", ", Arrays.copyOf(allowed, last))
                 + " or " + allowed[last]);
     }
 
