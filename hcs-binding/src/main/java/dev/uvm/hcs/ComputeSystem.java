@@ -21,9 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -47,12 +44,10 @@ public final class ComputeSystem implements AutoCloseable {
         int submit(HcsSystemHandle system, HcsOperationHandle operation);
     }
 
-    private static final System.Logger LOG = System.getLogger(ComputeSystem.class.getName());
-
     private final HcsLibrary library;
     private final String id;
     private final long context;
-    private final CompletableFuture<ExitEvent> exit = new CompletableFuture<>();
+    private final ExitNotifier exit;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private HcsSystemHandle handle; // guarded by lock; null once closed
 
@@ -60,7 +55,8 @@ public final class ComputeSystem implements AutoCloseable {
         this.library = library;
         this.id = id;
         this.handle = handle;
-        this.context = EventRouter.INSTANCE.register(this);
+        this.exit = new ExitNotifier(id);
+        this.context = EventRouter.INSTANCE.register(exit);
     }
 
     /** Creates a system from a typed document; see {@link #create(String, String, Duration)}. */
@@ -208,35 +204,22 @@ public final class ComputeSystem implements AutoCloseable {
      * already has). Not called if the handle is closed first.
      */
     public void onExit(Consumer<ExitEvent> listener) {
-        exit.thenAcceptAsync(event -> {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "exit listener of " + id + " failed", e);
-            }
-        }, EventRouter.INSTANCE.dispatcher());
+        exit.onExit(listener);
     }
 
     /** Completes with the exit event, or exceptionally if the handle is closed before the system exits. */
     public CompletableFuture<ExitEvent> exitFuture() {
-        return exit.copy();
+        return exit.future();
     }
 
     /** Waits up to {@code timeout} for the exit; empty on timeout or if the handle was closed first. */
     public Optional<ExitEvent> awaitExit(Duration timeout) {
-        try {
-            return Optional.of(exit.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException | ExecutionException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return exit.await(timeout);
     }
 
     /** Whether the exit has been observed. */
     public boolean hasExited() {
-        return exit.isDone() && !exit.isCompletedExceptionally();
+        return exit.hasExited();
     }
 
     /**
@@ -256,22 +239,11 @@ public final class ComputeSystem implements AutoCloseable {
             lock.writeLock().unlock();
         }
         EventRouter.INSTANCE.unregister(context);
-        // Through the event thread, so an exit event posted before the close is delivered first.
-        EventRouter.INSTANCE.dispatcher().execute(() -> exit.completeExceptionally(
-                new IllegalStateException("the handle to compute system " + id + " was closed before it exited")));
-    }
-
-    /** Runs on the event thread. */
-    void handleEvent(int type, String data) {
-        switch (type) {
-            case HcsEventType.SYSTEM_EXITED -> exitObserved(ExitEvent.fromDocument(id, data));
-            case HcsEventType.SERVICE_DISCONNECT -> exitObserved(ExitEvent.serviceDisconnected(id));
-            default -> LOG.log(System.Logger.Level.DEBUG, "{0}: {1} {2}", id, HcsEventType.name(type), data);
-        }
+        exit.closed();
     }
 
     void exitObserved(ExitEvent event) {
-        exit.complete(event);
+        exit.observed(event);
     }
 
     private String run(String operation, Duration timeout, SystemRequest request) {

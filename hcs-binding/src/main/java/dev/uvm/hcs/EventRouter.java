@@ -33,7 +33,7 @@ final class EventRouter {
 
     private static final System.Logger LOG = System.getLogger(EventRouter.class.getName());
 
-    private final Map<Long, ComputeSystem> systems = new ConcurrentHashMap<>();
+    private final Map<Long, ExitNotifier> notifiers = new ConcurrentHashMap<>();
     private final AtomicLong nextContext = new AtomicLong(1);
     private final ExecutorService dispatcher = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "hcs-events");
@@ -47,16 +47,16 @@ final class EventRouter {
                 new CallbackThreadInitializer(/* daemon= */ true, /* detach= */ true, "hcs-callback"));
     }
 
-    /** Registers a system and returns the context value to pass to HcsSetComputeSystemCallback. */
-    long register(ComputeSystem system) {
+    /** Registers a system's notifier and returns the context value to pass to HcsSetComputeSystemCallback. */
+    long register(ExitNotifier notifier) {
         long context = nextContext.getAndIncrement();
-        systems.put(context, system);
+        notifiers.put(context, notifier);
         return context;
     }
 
     /** Forgets a system; call only after HcsCloseComputeSystem has returned. */
     void unregister(long context) {
-        systems.remove(context);
+        notifiers.remove(context);
     }
 
     HcsEventCallback callback() {
@@ -75,12 +75,12 @@ final class EventRouter {
                 HcsEvent event = new HcsEvent(eventPointer);
                 int type = event.Type;
                 String data = Utf16String.read(event.EventData);
-                ComputeSystem system = systems.get(Pointer.nativeValue(context));
-                if (system == null) {
+                ExitNotifier notifier = notifiers.get(Pointer.nativeValue(context));
+                if (notifier == null) {
                     LOG.log(System.Logger.Level.DEBUG, "dropping {0} for an unknown context", HcsEventType.name(type));
                     return;
                 }
-                dispatcher.execute(() -> system.handleEvent(type, data));
+                dispatcher.execute(() -> notifier.handleEvent(type, data));
             } catch (Throwable t) {
                 // Nothing may propagate into native code.
                 LOG.log(System.Logger.Level.ERROR, "HCS event callback failed", t);
