@@ -125,7 +125,7 @@ stamp_text=$(
 		find rootfs -type f | LC_ALL=C sort | xargs sha256sum
 		sha256sum "$busybox"
 		echo "deb $(basename "$deb") $(stat -c %s "$deb")"
-		echo "cc $cc compression $compression modules $modules"
+		echo "cc $cc compression $compression modules $modules keep-signatures ${UVM_KEEP_MODULE_SIGNATURES:-0}"
 	}
 )
 stamp_hash=$(echo "$stamp_text" | sha256sum | cut -d' ' -f1)
@@ -195,16 +195,32 @@ cp "$here/init" init
 chmod 755 init
 cp "$out/uvm-agent" sbin/uvm-agent
 
+# Modules go to /lib/modules/<version>/ with a modules.dep, so that one modprobe loads them
+# all. Their appended signatures are cut off: the kernel then skips the RSA check of each
+# module (slow under emulation; CONFIG_MODULE_SIG_FORCE is off, so unsigned modules load and
+# only taint the kernel). UVM_KEEP_MODULE_SIGNATURES=1 keeps them.
+mdir=lib/modules/$kver
+mkdir -p "$mdir"
 for m in $modules; do
 	f=$(find "$kdir/lib/modules" -name "$m.ko*" | head -n 1)
 	case $f in
-	"") log "module $m not in the package (built in?), skipped" ;;
-	*.ko) cp "$f" "lib/modules/$m.ko" ;;
-	*.ko.xz) xz -dc "$f" >"lib/modules/$m.ko" ;;
-	*.ko.zst) need zstd zstd; zstd -qdc "$f" >"lib/modules/$m.ko" ;;
-	*.ko.gz) gzip -dc "$f" >"lib/modules/$m.ko" ;;
+	"") log "module $m not in the package (built in?), skipped"; continue ;;
+	*.ko) cp "$f" "$mdir/$m.ko" ;;
+	*.ko.xz) xz -dc "$f" >"$mdir/$m.ko" ;;
+	*.ko.zst) need zstd zstd; zstd -qdc "$f" >"$mdir/$m.ko" ;;
+	*.ko.gz) gzip -dc "$f" >"$mdir/$m.ko" ;;
 	esac
+	if [ "${UVM_KEEP_MODULE_SIGNATURES:-0}" != 1 ] &&
+		[ "$(tail -c 28 "$mdir/$m.ko")" = "~Module signature appended~" ]; then
+		# trailer: signature, 12-byte struct module_signature (u32 sig_len at its end), magic
+		size=$(stat -c %s "$mdir/$m.ko")
+		siglen=$(tail -c 40 "$mdir/$m.ko" | head -c 12 | od -An -tu1 |
+			awk '{ print $9 * 16777216 + $10 * 65536 + $11 * 256 + $12 }')
+		head -c "$((size - 40 - siglen))" "$mdir/$m.ko" >"$mdir/$m.ko.tmp"
+		mv "$mdir/$m.ko.tmp" "$mdir/$m.ko"
+	fi
 done
+"$busybox" depmod -b "$root" "$kver" || die "depmod failed"
 echo "$kver" >etc/uvm-kernel-version
 
 # device nodes the kernel needs before devtmpfs is mounted (stdio of /init)
@@ -241,7 +257,7 @@ json_file() { # name path
 	echo "  \"initrd_compression\": \"$compression\","
 	echo "  \"busybox\": \"$("$busybox" 2>&1 | head -n 1 | sed 's/ multi-call binary.*//; s/"/\\"/g')\","
 	echo "  \"agent_compiler\": \"$cc\","
-	echo "  \"modules\": \"$(ls "$root/lib/modules" | sed 's/\.ko$//' | tr '\n' ' ' | sed 's/ $//')\","
+	echo "  \"modules\": \"$(cd "$root/lib/modules/$kver" && ls -- *.ko | sed 's/\.ko$//' | tr '\n' ' ' | sed 's/ $//')\","
 	echo "  \"files\": {"
 	json_file kernel "$out/vmlinux"
 	echo ","

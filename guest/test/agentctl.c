@@ -4,13 +4,15 @@
  * virtio-serial port "uvm.agent" and waits for READY.
  *
  *   agentctl SOCKET ready [TIMEOUT_S]           print the READY text
+ *   agentctl SOCKET ready-poweroff [TIMEOUT_S]  print the READY text, then power the VM off
  *   agentctl SOCKET run [-t] [-i] -- ARGV...    run a command; -i forwards stdin, -t uses a PTY;
  *                                               exits with the command's status
  *   agentctl SOCKET stats | ping | poweroff
  *   agentctl SOCKET smoke                       the smoke test suite (PASS/FAIL lines)
  *
  * Environment: AGENTCTL_T0_NS = CLOCK_REALTIME nanoseconds when QEMU was started; with it,
- * the time to READY is printed as "ready_ms N".
+ * the time to READY is printed as "ready_ms N". AGENTCTL_QEMU_PID = QEMU's pid; with it, the
+ * CPU time QEMU used until READY is printed as "ready_cpu_ms N".
  *
  * Build: gcc -O2 -o agentctl agentctl.c
  */
@@ -437,9 +439,25 @@ static void connect_sock(const char *path, int timeout_ms)
     fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
 }
 
+static int cond_ready_or_pong(void *a) { (void)a; return ready_seen > 0 || pongs > 0; }
+
+/* Waits for READY. An agent that was already serving an earlier connection may not notice a
+ * quick reconnect and so not send READY again; after a second without READY a PING is sent,
+ * and its PONG counts as ready too. */
 static void wait_ready(int timeout_ms)
 {
-    if (!pump(cond_ready, NULL, timeout_ms)) {
+    int64_t deadline = now_ms() + timeout_ms;
+    int ok = pump(cond_ready, NULL, timeout_ms < 1000 ? timeout_ms : 1000);
+    while (!ok && !closed_seen && now_ms() < deadline) {
+        send_frame(T_PING, 0, "ready?", 6);
+        int64_t left = deadline - now_ms();
+        ok = pump(cond_ready_or_pong, NULL, left < 1000 ? (int)left : 1000);
+    }
+    if (!ready_seen && pongs > 0) {
+        snprintf(ready_text, sizeof ready_text, "(no READY on this connection; the agent answered PING)");
+        pongs = 0;
+    }
+    if (!ok) {
         fprintf(stderr, "agentctl: no READY within %d ms%s\n", timeout_ms,
                 closed_seen ? " (connection closed)" : "");
         exit(3);
@@ -450,6 +468,23 @@ static void wait_ready(int timeout_ms)
         clock_gettime(CLOCK_REALTIME, &ts);
         long long ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec - atoll(t0);
         printf("ready_ms %lld\n", ns / 1000000);
+    }
+    const char *qpid = getenv("AGENTCTL_QEMU_PID");
+    if (qpid) {
+        /* CPU time QEMU used until READY: less sensitive to other load than wall time */
+        char path[64], st[1024];
+        snprintf(path, sizeof path, "/proc/%s/stat", qpid);
+        FILE *f = fopen(path, "r");
+        if (f && fgets(st, sizeof st, f)) {
+            char *p = strrchr(st, ')');
+            unsigned long long ut = 0, stm = 0;
+            if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &stm) == 2) {
+                printf("ready_cpu_ms %llu\n", (ut + stm) * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
+            }
+        }
+        if (f) {
+            fclose(f);
+        }
     }
 }
 
@@ -464,7 +499,22 @@ static void result(int ok, const char *name, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(detail, sizeof detail, fmt, ap);
     va_end(ap);
-    printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", name, detail[0] ? ": " : "", detail);
+    /* one line per result: control characters are shown escaped */
+    char shown[2048];
+    size_t j = 0;
+    for (size_t i = 0; detail[i] && j < sizeof shown - 5; i++) {
+        unsigned char ch = (unsigned char)detail[i];
+        if (ch == '\n') {
+            shown[j++] = '\\';
+            shown[j++] = 'n';
+        } else if (ch < 32 || ch == 127) {
+            j += snprintf(shown + j, sizeof shown - j, "\\x%02x", ch);
+        } else {
+            shown[j++] = (char)ch;
+        }
+    }
+    shown[j] = 0;
+    printf("%s %s%s%s\n", ok ? "PASS" : "FAIL", name, shown[0] ? ": " : "", shown);
     fflush(stdout);
     if (ok) passes++; else failures++;
 }
@@ -523,6 +573,14 @@ static int smoke(void)
                b->status, b->out.p ? (char *)b->out.p : "", a_running, a->status, a->out.p ? (char *)a->out.p : "");
         done(a);
         done(b);
+    }
+    {
+        const char *argv[] = { "sh", "-l", "-c", "echo \"$PS1\"; hostname; id -un; pwd; ls /bin/sleep", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        const char *want = "uvm:\\w# \nuvm\nroot\n/root\n/bin/sleep\n";
+        result(c->exited && c->status == 0 && c->out.p && strcmp((char *)c->out.p, want) == 0, "login shell environment",
+               "exit %u, output '%s'", c->status, c->out.p ? (char *)c->out.p : "");
+        done(c);
     }
     {
         const char *argv[] = { "/nonexistent/program", NULL };
@@ -705,7 +763,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     const char *cmd = argv[2];
     int timeout = 60000;
-    if (strcmp(cmd, "ready") == 0 && argc > 3) {
+    if ((strcmp(cmd, "ready") == 0 || strcmp(cmd, "ready-poweroff") == 0) && argc > 3) {
         timeout = atoi(argv[3]) * 1000;
     }
     connect_sock(argv[1], timeout);
@@ -734,6 +792,14 @@ int main(int argc, char **argv)
         if (!pump(cond_pong, &want, 10000)) return 1;
         printf("pong after %lld ms\n", (long long)(now_ms() - t));
         return 0;
+    }
+    if (strcmp(cmd, "ready-poweroff") == 0) {
+        /* one connection: READY, then POWEROFF (for boot time measurements) */
+        printf("%s\n", ready_text);
+        fflush(stdout);
+        send_frame(T_POWEROFF, 0, NULL, 0);
+        pump(cond_flushed, NULL, 5000);
+        return pump(cond_closed, NULL, 15000) ? 0 : 1;
     }
     if (strcmp(cmd, "poweroff") == 0) {
         send_frame(T_POWEROFF, 0, NULL, 0);
