@@ -3,7 +3,8 @@
 #   vmlinux          uncompressed ELF kernel (PVH entry) from Debian's generic amd64 kernel
 #   initramfs.cpio   busybox userland, virtio/9p modules, /init and the guest agent
 #   uvm-agent        the guest agent binary (also inside the initramfs as /sbin/uvm-agent)
-#   image.json       manifest: kernel version, sizes, sha256 sums
+#   image.json       manifest: kernel version, sizes, sha256 sums, kernel command line
+#   cmdline          recommended additions to the kernel command line (one line)
 # Idempotent: when none of the inputs changed (sources, busybox, kernel package version),
 # it only says so. Run as root on Debian 12 (apt-get download, dpkg-deb, mknod).
 #
@@ -130,7 +131,7 @@ stamp_text=$(
 )
 stamp_hash=$(echo "$stamp_text" | sha256sum | cut -d' ' -f1)
 if [ "${UVM_FORCE_REBUILD:-0}" != 1 ] && [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp_hash" ] &&
-	[ -s "$out/vmlinux" ] && [ -s "$out/$initrd_name" ] && [ -s "$out/uvm-agent" ] && [ -s "$out/image.json" ]; then
+	[ -s "$out/vmlinux" ] && [ -s "$out/$initrd_name" ] && [ -s "$out/uvm-agent" ] && [ -s "$out/image.json" ] && [ -s "$out/cmdline" ]; then
 	log "guest image is up to date in $out"
 	exit 0
 fi
@@ -245,6 +246,13 @@ cd "$out"
 rm -f initramfs.cpio initramfs.cpio.gz initramfs.cpio.lz4 initramfs.cpio.xz initramfs.cpio.zst
 mv "$initrd_name.new" "$initrd_name"
 
+# ---------------------------------------------------------------- kernel command line
+# Recommended additions to the host's kernel command line, measured under TCG (README.md).
+# The host adds tsc_early_khz=<its TSC kHz> itself under TCG: that value depends on the host.
+cmdline="cryptomgr.notests initcall_blacklist=crypto_kdf108_init,init_kprobe_trace,load_system_certificate_list,init_encrypted,init_blk_tracer ipv6.disable=1 rodata=off init_on_alloc=0 8250.nr_uarts=1"
+echo "$cmdline" >cmdline.new
+mv cmdline.new cmdline
+
 # ---------------------------------------------------------------- manifest
 json_file() { # name path
 	printf '    "%s": { "file": "%s", "bytes": %s, "sha256": "%s" }' \
@@ -255,6 +263,9 @@ json_file() { # name path
 	echo "  \"kernel_version\": \"$kver\","
 	echo "  \"kernel_package\": \"$(basename "$deb")\","
 	echo "  \"initrd_compression\": \"$compression\","
+	echo "  \"kernel_cmdline_base\": \"console=ttyS0 quiet panic=-1 reboot=t edd=off\","
+	echo "  \"kernel_cmdline_recommended\": \"$cmdline\","
+	echo "  \"kernel_cmdline_tcg\": \"tsc_early_khz=<host TSC frequency in kHz>\","
 	echo "  \"busybox\": \"$("$busybox" 2>&1 | head -n 1 | sed 's/ multi-call binary.*//; s/"/\\"/g')\","
 	echo "  \"agent_compiler\": \"$cc\","
 	echo "  \"modules\": \"$(cd "$root/lib/modules/$kver" && ls -- *.ko | sed 's/\.ko$//' | tr '\n' ' ' | sed 's/ $//')\","

@@ -170,7 +170,7 @@ struct chan {
     int passthrough;         /* write output to our stdout/stderr as it arrives */
 };
 
-#define MAX_CHANS 16
+#define MAX_CHANS 64
 static struct chan chans[MAX_CHANS];
 static int sock = -1;
 static struct buf wq;         /* bytes to write to the socket */
@@ -692,6 +692,125 @@ static int smoke(void)
         send_frame(T_PING, 0, "dc", 2);
         pump(cond_pong, &want, 10000);
         result(pongs == want, "drop caches", "");
+    }
+    {
+        const char *argv[] = { "/etc/passwd", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        result(c->exited && c->status == 126, "not executable", "exit %u, stderr %s", c->status,
+               c->err.p ? (char *)c->err.p : "");
+        done(c);
+    }
+    {
+        /* 40 channels at once, each echoing its own input */
+        struct chan *cs[40];
+        char inputs[40][32];
+        for (int i = 0; i < 40; i++) {
+            const char *argv[] = { "cat", NULL };
+            cs[i] = start(0, 0, 0, argv);
+            snprintf(inputs[i], sizeof inputs[i], "channel input %d\n", i);
+            cs[i]->in = (const unsigned char *)inputs[i];
+            cs[i]->in_len = strlen(inputs[i]);
+            cs[i]->in_eof = 1;
+        }
+        int ok = 1;
+        for (int i = 0; i < 40; i++) {
+            pump(cond_exited, cs[i], 20000);
+            ok = ok && cs[i]->exited && cs[i]->status == 0 && cs[i]->out.p && strcmp((char *)cs[i]->out.p, inputs[i]) == 0;
+        }
+        result(ok, "40 concurrent channels", "");
+        for (int i = 0; i < 40; i++) {
+            done(cs[i]);
+        }
+    }
+    {
+        /* the process closes stdin and runs on: the rest of its input is acknowledged anyway,
+         * so the host's credit does not stall */
+        size_t n = 2 * 1024 * 1024;
+        unsigned char *zeros = calloc(1, n);
+        const char *argv[] = { "sh", "-c", "head -c 10 >/dev/null; exec 0<&-; sleep 2; echo done", NULL };
+        struct chan *c = start(0, 0, 0, argv);
+        c->in = zeros;
+        c->in_len = n;
+        c->in_eof = 1;
+        pump(cond_exited, c, 20000);
+        int all_sent = c->eof_sent;
+        result(c->exited && c->status == 0 && c->out.p && strcmp((char *)c->out.p, "done\n") == 0 && all_sent,
+               "stdin closed early by the process", "exit %u, output '%s', all input sent before exit: %d",
+               c->status, c->out.p ? (char *)c->out.p : "", all_sent);
+        free(zeros);
+        done(c);
+    }
+    {
+        /* a background descendant keeps stdout open: EXIT must not wait for it */
+        const char *argv[] = { "sh", "-c", "sleep 5 & echo started", NULL };
+        int64_t t0 = now_ms();
+        struct chan *c = run_wait(argv, 10000);
+        int64_t took = now_ms() - t0;
+        result(c->exited && c->status == 0 && c->out.p && strcmp((char *)c->out.p, "started\n") == 0 && took < 3000,
+               "EXIT not held back by a background process", "%lld ms", (long long)took);
+        done(c);
+    }
+    {
+        /* PTY: stdin EOF becomes ^D; RESIZE reaches the terminal */
+        const char *argv[] = { "sh", "-c", "read line; echo \"got:$line\"; stty size; cat; echo cat-done", NULL };
+        struct chan *c = start(1, 24, 80, argv);
+        pump(NULL, NULL, 300);
+        unsigned char rs[4] = { 0, 50, 0, 132 };
+        send_frame(T_RESIZE, c->id, rs, 4);
+        static const unsigned char line[] = "hello pty\n";
+        c->in = line;
+        c->in_len = sizeof line - 1;
+        c->in_eof = 1;
+        pump(cond_exited, c, 10000);
+        const char *o = c->out.p ? (char *)c->out.p : "";
+        result(c->exited && c->status == 0 && strstr(o, "got:hello pty") && strstr(o, "50 132") && strstr(o, "cat-done"),
+               "pty stdin EOF and RESIZE", "exit %u, output '%s'", c->status, o);
+        done(c);
+    }
+    {
+        /* malformed requests: answered with LOG / EXIT 127, never a crash */
+        unsigned char shortexec[5] = { 0, 0, 0, 0, 0 };
+        uint32_t bad1 = next_id++;
+        send_frame(T_EXEC, bad1, shortexec, sizeof shortexec);
+        unsigned char noterm[13 + 3] = { 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 'a', 'b', 'c' };
+        uint32_t bad2 = next_id++;
+        send_frame(T_EXEC, bad2, noterm, sizeof noterm);
+        unsigned char zeroargc[13] = { 0 };
+        uint32_t bad3 = next_id++;
+        send_frame(T_EXEC, bad3, zeroargc, sizeof zeroargc);
+        struct chan *b1 = &chans[MAX_CHANS - 1], *b2 = &chans[MAX_CHANS - 2], *b3 = &chans[MAX_CHANS - 3];
+        memset(b1, 0, sizeof *b1); b1->used = 1; b1->id = bad1;
+        memset(b2, 0, sizeof *b2); b2->used = 1; b2->id = bad2;
+        memset(b3, 0, sizeof *b3); b3->used = 1; b3->id = bad3;
+        send_frame(T_EXEC, 0, zeroargc, sizeof zeroargc);     /* channel 0 */
+        send_frame(T_STDIN, 9999, "x", 1);                    /* unknown channel */
+        send_frame(T_SIGNAL, 9999, "\0\0\0\x09", 4);
+        send_frame(T_OUTPUT_ACK, 9999, "\0", 1);
+        send_frame(T_RESIZE, 9999, "", 0);
+        send_frame(T_DROP_CACHES, 0, "\x07", 1);
+        int want = pongs + 1;
+        send_frame(T_PING, 0, "still alive", 11);
+        pump(cond_pong, &want, 10000);
+        pump(cond_exited, b3, 5000);
+        result(pongs == want && b1->exited && b1->status == 127 && b2->exited && b2->status == 127 && b3->exited &&
+               b3->status == 127, "malformed frames", "");
+        done(b1); done(b2); done(b3);
+    }
+    {
+        /* a frame length over the limit: the agent closes all channels and goes on */
+        const char *argv[] = { "sleep", "1000", NULL };
+        struct chan *c = start(0, 0, 0, argv);
+        pump(NULL, NULL, 500);
+        unsigned char bad[HDR_LEN] = { T_STDIN, 0, 0, 0, (unsigned char)c->id, 0x7f, 0xff, 0xff, 0xff };
+        buf_add(&wq, bad, HDR_LEN);
+        pump(cond_exited, c, 10000);
+        int killed = c->exited && c->status == 137;
+        int want = pongs + 1;
+        send_frame(T_PING, 0, "resync", 6);
+        pump(cond_pong, &want, 5000);
+        result(killed && pongs == want, "oversized frame closes all channels, port still usable",
+               "channel exit %u, pong %d", c->status, pongs == want);
+        done(c);
     }
     {
         const char *argv[] = { "sleep", "1000", NULL };

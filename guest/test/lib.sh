@@ -8,10 +8,16 @@ host_tsc_khz() {
 	awk -F: '/^cpu MHz/ { printf "%d\n", $2 * 1000 + 0.5; exit }' /proc/cpuinfo
 }
 
-# The kernel command line used by the scripts (see README.md for the measurements).
+# The kernel command line used by the scripts: the host's base line, tsc_early_khz, and the
+# image's recommended additions from out/cmdline (see README.md for the measurements).
+# UVM_PLAIN_CMDLINE=1 leaves out/cmdline out.
 base_cmdline() {
 	_bc_khz=$(host_tsc_khz)
-	echo "console=ttyS0 quiet panic=-1 reboot=t edd=off${_bc_khz:+ tsc_early_khz=$_bc_khz}${UVM_EXTRA_CMDLINE:+ $UVM_EXTRA_CMDLINE}"
+	_bc_rec=
+	if [ "${UVM_PLAIN_CMDLINE:-0}" != 1 ] && [ -s "$guest/out/cmdline" ]; then
+		_bc_rec=$(cat "$guest/out/cmdline")
+	fi
+	echo "console=ttyS0 quiet panic=-1 reboot=t edd=off${_bc_khz:+ tsc_early_khz=$_bc_khz}${_bc_rec:+ $_bc_rec}${UVM_EXTRA_CMDLINE:+ $UVM_EXTRA_CMDLINE}"
 }
 
 image_kernel() { echo "$guest/out/vmlinux"; }
