@@ -1197,6 +1197,10 @@ int main(int argc, char **argv)
         }
     }
 
+    /* Console messages must never stall the loop (a serial console is slow): a message that
+     * does not fit the tty buffer is dropped. */
+    set_nonblock(2);
+
     rx_payload = malloc(MAX_PAYLOAD);
     if (!rx_payload) {
         console("out of memory");
