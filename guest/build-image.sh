@@ -70,21 +70,24 @@ apt_update() {
 	fi
 }
 
+# prints "PACKAGE VERSION" of the kernel linux-image-amd64 depends on (one apt-cache call)
 kernel_pkg() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1
+	apt-cache show --no-all-versions linux-image-amd64 2>/dev/null |
+		sed -n 's/^Depends:.*\(linux-image-[0-9][^ ,]*-amd64\) (= \([^)]*\)).*/\1 \2/p' | head -n 1
 }
 
 pkg=${UVM_KERNEL_PACKAGE:-}
-if [ -z "$pkg" ]; then
-	pkg=$(kernel_pkg)
-	if [ -z "$pkg" ] && ! ls "$cache"/linux-image-*.deb >/dev/null 2>&1; then
-		apt_update
-		pkg=$(kernel_pkg)
-	fi
-fi
 version=
-if [ -n "$pkg" ]; then
+if [ -z "$pkg" ]; then
+	pv=$(kernel_pkg)
+	if [ -z "$pv" ] && ! ls "$cache"/linux-image-*.deb >/dev/null 2>&1; then
+		apt_update
+		pv=$(kernel_pkg)
+	fi
+	pkg=${pv%% *}
+	version=${pv#* }
+fi
+if [ -n "$pkg" ] && [ -z "$version" ]; then
 	version=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p' | head -n 1)
 	[ "$version" = "(none)" ] && version=
 fi
@@ -108,7 +111,7 @@ if [ -n "$pkg" ] && [ -n "$version" ]; then
 else
 	# no package lists and no way to refresh them: use the newest kernel already downloaded
 	deb=$(ls -t "$cache"/linux-image-*.deb 2>/dev/null | head -n 1 || true)
-	[ -n "$deb" ] || die "cannot find the kernel package (apt-cache depends linux-image-amd64 gave nothing)"
+	[ -n "$deb" ] || die "cannot find the kernel package (apt-cache show linux-image-amd64 gave nothing)"
 	log "package lists unavailable; using cached $(basename "$deb")"
 fi
 [ -s "$deb" ] || die "kernel package $deb is missing"
@@ -243,8 +246,10 @@ compress() {
 }
 find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet | compress >"$out/$initrd_name.new"
 cd "$out"
-rm -f initramfs.cpio initramfs.cpio.gz initramfs.cpio.lz4 initramfs.cpio.xz initramfs.cpio.zst
-mv "$initrd_name.new" "$initrd_name"
+mv "$initrd_name.new" "$initrd_name" # atomic: a VM starting now gets the old or the new file
+for f in initramfs.cpio initramfs.cpio.gz initramfs.cpio.lz4 initramfs.cpio.xz initramfs.cpio.zst; do
+	[ "$f" = "$initrd_name" ] || rm -f "$f" # the host picks the first initramfs* file
+done
 
 # ---------------------------------------------------------------- kernel command line
 # Recommended additions to the host's kernel command line, measured under TCG (README.md).
