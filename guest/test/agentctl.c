@@ -625,6 +625,30 @@ static int smoke(void)
         done(c);
     }
 
+    {
+        /* one stalled channel (no OUTPUT_ACK) does not hold up another */
+        const char *a_argv[] = { "yes", "stalled", NULL };
+        const char *b_argv[] = { "sh", "-c", "head -c 600000 /dev/zero; echo done >&2", NULL };
+        struct chan *a = start(0, 0, 0, a_argv);
+        a->hold_acks = 1;
+        pump(NULL, NULL, 500);
+        struct chan *b = start(0, 0, 0, b_argv);
+        pump(cond_exited, b, 20000);
+        size_t a_bytes = a->out.len;
+        int ok = b->exited && b->status == 0 && b->out.len == 600000 && !a->exited && a_bytes <= WINDOW;
+        /* end the stalled one: SIGKILL, and keep acknowledging until EXIT */
+        send_u32(T_SIGNAL, a->id, 9);
+        a->hold_acks = 0;
+        send_u32(T_OUTPUT_ACK, a->id, (uint32_t)a->unacked);
+        a->unacked = 0;
+        pump(cond_exited, a, 10000);
+        result(ok && a->exited && a->status == 137, "stalled channel does not block others",
+               "B exit %u with %zu bytes while A held %zu bytes (window %u); A exit %u", b->status, b->out.len,
+               a_bytes, WINDOW, a->status);
+        done(a);
+        done(b);
+    }
+
     /* 10 MB through cat, and through sha256sum in the guest. */
     size_t big = 10 * 1024 * 1024;
     unsigned char *data = malloc(big);
