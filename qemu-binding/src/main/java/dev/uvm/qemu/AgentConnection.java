@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,8 +45,8 @@ public final class AgentConnection implements AutoCloseable {
     private AgentConnection(String vmName, SocketChannel socket) {
         this.vmName = vmName;
         this.socket = socket;
-        this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 65536 + AgentFrame.HEADER_BYTES);
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket), 65536));
+        this.out = new BufferedOutputStream(ChannelStreams.out(socket), 65536 + AgentFrame.HEADER_BYTES);
+        this.in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 65536));
         Thread reader = new Thread(this::readLoop, "agent-reader-" + vmName);
         reader.setDaemon(true);
         reader.start();

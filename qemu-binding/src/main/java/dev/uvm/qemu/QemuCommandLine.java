@@ -38,6 +38,14 @@ public final class QemuCommandLine {
         args.add(spec.initrd().toString());
         args.add("-append");
         String cmdline = QemuSpec.BASE_CMDLINE;
+        if (spec.accel() == Accel.TCG) {
+            // Under TCG the guest cannot calibrate its TSC on microvm (no HPET or PM timer, and
+            // PIT calibration fails under emulation), and the boot hangs; pass the host's rate.
+            long khz = hostTscKhz();
+            if (khz > 0) {
+                cmdline += " tsc_early_khz=" + khz;
+            }
+        }
         if (spec.share() != null) {
             cmdline += " uvm.share=" + spec.share().mountTag() + ":" + spec.share().guestPath()
                     + (spec.share().readOnly() ? ":ro" : ":rw");
@@ -68,6 +76,20 @@ public final class QemuCommandLine {
         args.add("-qmp");
         args.add("unix:" + escape(spec.qmpSocket()) + ",server=on,wait=off");
         return args;
+    }
+
+    /** The host CPU's clock in kHz from /proc/cpuinfo, or 0 if unknown. */
+    static long hostTscKhz() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("cpu MHz")) {
+                    return Math.round(Double.parseDouble(line.substring(line.indexOf(':') + 1).trim()) * 1000);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
     }
 
     /** Escapes a value for a QEMU option string: commas are doubled. */

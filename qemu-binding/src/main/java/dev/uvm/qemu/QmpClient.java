@@ -9,7 +9,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -40,8 +40,8 @@ public final class QmpClient implements AutoCloseable {
 
     private QmpClient(SocketChannel socket) {
         this.socket = socket;
-        this.out = Channels.newOutputStream(socket);
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(socket), StandardCharsets.UTF_8));
+        this.out = ChannelStreams.out(socket);
+        this.in = new BufferedReader(new InputStreamReader(ChannelStreams.in(socket), StandardCharsets.UTF_8));
     }
 
     /** Connects, reads the greeting and negotiates capabilities. */

@@ -11,7 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import dev.uvm.qemu.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -25,8 +25,8 @@ public final class DaemonConnection implements AutoCloseable {
 
     private DaemonConnection(SocketChannel socket) {
         this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket), 1 << 16));
-        this.out = new BufferedOutputStream(Channels.newOutputStream(socket), 1 << 16);
+        this.in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 16));
+        this.out = new BufferedOutputStream(ChannelStreams.out(socket), 1 << 16);
     }
 
     /** Connects without starting a daemon; fails with the socket error. */
@@ -78,6 +78,16 @@ public final class DaemonConnection implements AutoCloseable {
         } catch (IOException ignored) {
             // Already closed.
         }
+    }
+
+    /** Whether a connect failure means that no daemon listens on the socket (missing or stale). */
+    public static boolean noDaemon(IOException e) {
+        if (e instanceof java.net.ConnectException || e instanceof java.nio.file.NoSuchFileException) {
+            return true;
+        }
+        String m = String.valueOf(e.getMessage());
+        return e instanceof java.net.SocketException
+                && (m.contains("No such file") || m.contains("Connection refused"));
     }
 
     /** The daemon refused a request; the message is for the user. */

@@ -5,9 +5,7 @@ import dev.uvm.scheduler.daemon.Daemon;
 import dev.uvm.qemu.QemuVm;
 import java.io.File;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +24,8 @@ public final class DaemonStarter {
     public static DaemonConnection connect(Path socket, Path config, Path stateDir) throws IOException {
         try {
             return DaemonConnection.open(socket);
-        } catch (ConnectException | NoSuchFileException e) {
-            // Nobody listens: start a daemon below.
         } catch (IOException e) {
-            if (!isNotListening(e)) {
+            if (!DaemonConnection.noDaemon(e)) {
                 throw e;
             }
         }
@@ -61,7 +57,7 @@ public final class DaemonStarter {
             try {
                 return DaemonConnection.open(socket);
             } catch (IOException e) {
-                if (!isNotListening(e) && !(e instanceof ConnectException) && !(e instanceof NoSuchFileException)) {
+                if (!DaemonConnection.noDaemon(e)) {
                     throw e;
                 }
             }
@@ -80,8 +76,4 @@ public final class DaemonStarter {
                 + " s (log: " + log + ")");
     }
 
-    private static boolean isNotListening(IOException e) {
-        String m = String.valueOf(e.getMessage());
-        return m.contains("Connection refused") || m.contains("No such file");
-    }
 }

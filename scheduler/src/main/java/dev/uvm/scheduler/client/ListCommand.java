@@ -22,7 +22,10 @@ final class ListCommand implements Callable<Integer> {
         JsonNode result;
         try (DaemonConnection conn = main.connect(false)) {
             result = conn.request(Wire.message("list"));
-        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+        } catch (IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
             System.err.println("uvm: no daemon is running on " + main.socketPath() + " (every VM is stopped)");
             return 1;
         }

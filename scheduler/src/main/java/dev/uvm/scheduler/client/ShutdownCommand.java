@@ -30,7 +30,10 @@ final class ShutdownCommand implements Callable<Integer> {
         } catch (DaemonConnection.DaemonError e) {
             System.err.println("uvm: " + e.getMessage());
             return e.exitCode();
-        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+        } catch (IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
             System.err.println("uvm: no daemon is running on " + main.socketPath() + "; nothing to stop");
             return 0;
         }

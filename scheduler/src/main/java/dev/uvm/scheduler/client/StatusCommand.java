@@ -24,7 +24,10 @@ final class StatusCommand implements Callable<Integer> {
         JsonNode result;
         try (DaemonConnection conn = main.connect(false)) {
             result = conn.request(Wire.message("status"));
-        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+        } catch (IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
             System.err.println("uvm: no daemon is running on " + main.socketPath()
                     + " (it starts with the first `uvm run`, or with `uvm daemon`)");
             return 1;

@@ -23,7 +23,10 @@ final class StopDaemonCommand implements Callable<Integer> {
         Path sock = main.socketPath();
         try (DaemonConnection conn = main.connect(false)) {
             conn.request(Wire.message("stop-daemon").put("force", force));
-        } catch (java.net.ConnectException | java.nio.file.NoSuchFileException e) {
+        } catch (IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
             System.err.println("uvm: no daemon is running on " + sock);
             return 0;
         }

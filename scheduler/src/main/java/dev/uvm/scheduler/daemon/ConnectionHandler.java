@@ -13,7 +13,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import dev.uvm.qemu.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,9 +45,9 @@ final class ConnectionHandler implements Runnable {
     public void run() {
         ScheduledFuture<?> deadline = watchdog.schedule(this::closeQuietly, HANDSHAKE_TIMEOUT_MILLIS,
                 TimeUnit.MILLISECONDS);
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(socket), 1 << 16);
+        OutputStream out = new BufferedOutputStream(ChannelStreams.out(socket), 1 << 16);
         try (socket) {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket), 1 << 16));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 16));
             JsonNode hello = Wire.read(in).json();
             if (!"hello".equals(hello.path("type").asText())) {
                 throw new Wire.ProtocolException("the first message must be hello");

@@ -1,6 +1,7 @@
 package dev.uvm.scheduler.daemon;
 
 import java.io.IOException;
+import dev.uvm.qemu.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.UserPrincipal;
@@ -34,7 +35,7 @@ final class PeerCheck {
                     + (socketGroup == null ? "; start your own daemon, or set socketGroup in [daemon]"
                     : "; add the user to group " + socketGroup);
             byte[] json = Wire.JSON.writeValueAsBytes(Wire.error(msg).put("code", 125));
-            Wire.write(java.nio.channels.Channels.newOutputStream(ch), Wire.CONTROL, json, 0, json.length);
+            Wire.write(ChannelStreams.out(ch), Wire.CONTROL, json, 0, json.length);
             ch.close();
             return false;
         } catch (IOException | UnsupportedOperationException e) {

@@ -114,8 +114,21 @@ public final class QemuDriver implements VmDriver {
             share = new QemuSpec.Share(config.hostShare().hostPath(), "uvmshare", config.hostShare().guestPath(),
                     config.hostShare().readOnly());
         }
-        return new QemuSpec(config.name(), qemuBinary, kernel(config), initrd(config), config.kernelCommandLine(),
+        String cmdline = config.kernelCommandLine();
+        if (config.kernel() == null) {
+            cmdline = (imageCmdline() + " " + cmdline).strip();
+        }
+        return new QemuSpec(config.name(), qemuBinary, kernel(config), initrd(config), cmdline,
                 config.memoryBytes(), config.processors(), accel, runDir, share);
+    }
+
+    /** The kernel command line the guest image recommends (guest/out/cmdline), or empty. */
+    private String imageCmdline() {
+        try {
+            return Files.readString(imageDir.resolve("cmdline")).strip();
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Path kernel(VmConfig config) throws BootException {
