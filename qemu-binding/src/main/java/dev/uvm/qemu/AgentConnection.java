@@ -64,6 +64,14 @@ public final class AgentConnection implements AutoCloseable {
         return new AgentConnection(vmName, ch);
     }
 
+    /**
+     * Speaks the agent protocol over an already connected channel (for transports other than
+     * QEMU's Unix socket, such as an hvsocket accepted by the HCS driver).
+     */
+    public static AgentConnection over(String vmName, SocketChannel connected) {
+        return new AgentConnection(vmName, connected);
+    }
+
     /** Completes with the READY text when the agent has announced itself. */
     public CompletableFuture<String> ready() {
         return ready;

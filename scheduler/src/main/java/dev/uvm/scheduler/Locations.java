@@ -1,32 +1,20 @@
 package dev.uvm.scheduler;
 
-import com.sun.security.auth.module.UnixSystem;
+import dev.uvm.config.ConfigLocator;
 import dev.uvm.config.DaemonConfig;
 import java.nio.file.Path;
 
 /**
- * Where uvm keeps its socket, state and caches: per-user folders (XDG) for a user, system folders
- * for root, each overridable.
+ * Where uvm keeps its socket, state, caches and guest image. The config file, socket and state
+ * folder defaults come from {@link ConfigLocator}; this adds the command-line and environment
+ * overrides and the folders the config does not name.
  */
 public final class Locations {
     private Locations() {
     }
 
     public static boolean isRoot() {
-        try {
-            return new UnixSystem().getUid() == 0;
-        } catch (RuntimeException | LinkageError e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
-    }
-
-    private static Path home() {
-        return Path.of(System.getProperty("user.home"));
-    }
-
-    private static Path xdg(String var, Path fallback) {
-        String v = System.getenv(var);
-        return v != null && !v.isBlank() ? Path.of(v) : fallback;
+        return ConfigLocator.system().stateDir().equals(ConfigLocator.SYSTEM_STATE_DIR);
     }
 
     /** The socket: {@code --socket} / {@code UVM_SOCKET}, else the config's, else the default. */
@@ -38,38 +26,21 @@ public final class Locations {
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath();
         }
-        if (daemon != null && daemon.socket() != null) {
-            return daemon.socket().toAbsolutePath();
-        }
-        return defaultSocket();
-    }
-
-    public static Path defaultSocket() {
-        if (isRoot()) {
-            return Path.of("/run/uvm/uvm.sock");
-        }
-        String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank()) {
-            return Path.of(runtime, "uvm", "uvm.sock");
-        }
-        return Path.of(System.getProperty("java.io.tmpdir"), "uvm-" + System.getProperty("user.name"), "uvm.sock");
+        return ConfigLocator.system().socketOf(daemon).toAbsolutePath();
     }
 
     public static Path stateDir(DaemonConfig daemon) {
-        if (daemon != null && daemon.stateDir() != null) {
-            return daemon.stateDir().toAbsolutePath();
-        }
-        if (isRoot()) {
-            return Path.of("/var/lib/uvm");
-        }
-        return xdg("XDG_STATE_HOME", home().resolve(".local/state")).resolve("uvm");
+        return ConfigLocator.system().stateDirOf(daemon).toAbsolutePath();
     }
 
     public static Path cacheDir() {
         if (isRoot()) {
             return Path.of("/var/cache/uvm");
         }
-        return xdg("XDG_CACHE_HOME", home().resolve(".cache")).resolve("uvm");
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("uvm");
     }
 
     /** The project's installation: {@code uvm.home} (set by bin/uvm), else the working directory. */

@@ -1,13 +1,14 @@
 package dev.uvm.scheduler.client;
 
 import dev.uvm.config.ConfigException;
+import dev.uvm.config.ConfigLocation;
+import dev.uvm.config.ConfigLocator;
 import dev.uvm.config.ConfigLoader;
 import dev.uvm.config.LoadedConfig;
 import dev.uvm.config.UvmConfig;
 import dev.uvm.scheduler.Locations;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "uvm", mixinStandardHelpOptions = true, version = "uvm 0.1.0",
         description = "Runs commands in on-demand utility VMs that boot on first use and stop when idle.",
         subcommands = {RunCommand.class, ListCommand.class, StatusCommand.class, ShutdownCommand.class,
-                TerminateCommand.class, StopDaemonCommand.class, DaemonCommand.class,
+                TerminateCommand.class, StopDaemonCommand.class, DaemonCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for a bad command line or config. */
@@ -49,28 +50,20 @@ public final class Main {
         return cl.execute(args);
     }
 
-    /** The config file to use, or {@code null} for built-in defaults. */
-    Path configFile() {
-        if (config != null) {
-            return config.toAbsolutePath();
-        }
-        String env = System.getenv("UVM_CONFIG");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath();
-        }
-        Path def = Locations.isRoot() ? Path.of("/etc/uvm/uvm.conf")
-                : Path.of(System.getenv().getOrDefault("XDG_CONFIG_HOME",
-                System.getProperty("user.home") + "/.config"), "uvm", "uvm.conf");
-        return Files.exists(def) ? def : null;
+    /** Where the config comes from: {@code --config} > {@code UVM_CONFIG} > the default path. */
+    ConfigLocation configLocation() {
+        return ConfigLocator.resolve(config == null ? null : config.toAbsolutePath().toString());
     }
 
-    /** Loads the config; a named file that is missing or invalid is an error. */
+    /** The config file in use, or {@code null} when built-in defaults serve (no file at the default path). */
+    Path configFile() {
+        ConfigLocation loc = configLocation();
+        return loc.isExplicit() || Files.exists(loc.path()) ? loc.path().toAbsolutePath() : null;
+    }
+
+    /** Loads the config; a named file that is missing or invalid is an error, a missing default file is not. */
     LoadedConfig loadConfig() throws ConfigException {
-        Path file = configFile();
-        if (file == null) {
-            return new LoadedConfig(UvmConfig.defaults(), List.of());
-        }
-        return ConfigLoader.load(file);
+        return ConfigLoader.load(configLocation());
     }
 
     /** The config for a client: problems are reported, defaults serve where the file is broken. */
