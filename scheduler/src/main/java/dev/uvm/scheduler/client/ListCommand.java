@@ -47,6 +47,9 @@ final class ListCommand implements Callable<Integer> {
                     Format.bytes(vm.path("memoryBytes").asLong()),
                     vm.path("hostResidentBytes").asLong() < 0 ? "-" : Format.bytes(vm.path("hostResidentBytes").asLong()),
                     idle);
+            for (JsonNode change : vm.path("pendingChanges")) {
+                System.out.println("    at next boot: " + change.asText());
+            }
             if (!vm.path("lastError").isNull() && vm.has("lastError")) {
                 System.out.println("    last error: " + vm.path("lastError").asText().lines().findFirst().orElse(""));
             }

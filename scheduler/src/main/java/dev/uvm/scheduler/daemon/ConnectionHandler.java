@@ -104,6 +104,8 @@ final class ConnectionHandler implements Runnable {
                     .put("hostResidentBytes", s.vmmPid() > 0 ? ProcStatus.residentBytes(s.vmmPid()) : -1)
                     .put("idleTimeoutMillis", s.idleTimeoutMillis())
                     .put("idleDeadlineMillis", s.idleDeadlineMillis());
+            var pending = n.putArray("pendingChanges");
+            daemon.config().pending(s.name()).forEach(pending::add);
             n.put("lastStopReason", s.lastStopReason());
             n.put("lastError", s.lastError());
         }

@@ -1,9 +1,11 @@
 package dev.uvm.scheduler.daemon;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.config.ConfigWatcher;
 import dev.uvm.config.LoadedConfig;
 import dev.uvm.config.UvmConfig;
 import dev.uvm.config.VmConfig;
+import dev.uvm.metrics.UvmMetrics;
 import dev.uvm.scheduler.Locations;
 import dev.uvm.scheduler.lifecycle.LifecycleListener;
 import dev.uvm.scheduler.lifecycle.QuartzTimers;
@@ -11,6 +13,8 @@ import dev.uvm.scheduler.lifecycle.Scheduler;
 import dev.uvm.scheduler.lifecycle.StopReason;
 import dev.uvm.scheduler.lifecycle.ThreadEventLoop;
 import dev.uvm.scheduler.lifecycle.VmDriver;
+import dev.uvm.scheduler.observe.MemorySampler;
+import dev.uvm.scheduler.observe.MetricsListener;
 import dev.uvm.scheduler.qemu.QemuDriver;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -63,6 +67,10 @@ public final class Daemon {
     private VmDriver driver;
     private ServerSocketChannel server;
     private FileChannel lockChannel;
+    private UvmMetrics metrics;
+    private volatile ConfigReloader reloader;
+    private ConfigWatcher watcher;
+    private volatile String metricsBound;
     private FileLock lock;
 
     public Daemon(LoadedConfig loaded, Path configFile, Path socketPath) {
@@ -106,7 +114,22 @@ public final class Daemon {
         QemuDriver qemu = new QemuDriver(qemuBinary, Locations.imageDir(), dir.resolve("vms"), Locations.cacheDir(),
                 System.getenv("UVM_ACCEL"));
         driver = qemu;
-        scheduler = new Scheduler(config, driver, loop, workers, timers, LifecycleListener.all(new TransitionLog()));
+        metrics = new UvmMetrics(driver.name());
+        scheduler = new Scheduler(config, driver, loop, workers, timers, LifecycleListener.all(new TransitionLog(),
+                new MetricsListener(metrics, name -> reloader == null ? config.vm(name) : reloader.vm(name)),
+                new LifecycleListener() {
+                    @Override
+                    public void bootFinished(String vm, dev.uvm.scheduler.lifecycle.RunningVm instance, long ms) {
+                        if (reloader != null) {
+                            reloader.bootFinished(vm, instance, ms);
+                        }
+                    }
+                }));
+        reloader = new ConfigReloader(scheduler, config);
+        startMetrics(config.daemon().metricsAddress());
+        if (configFile != null) {
+            watcher = ConfigWatcher.start(configFile, reloader);
+        }
         qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
@@ -118,6 +141,22 @@ public final class Daemon {
                 config.vms().keySet(), driver.name(), driver.describe());
         loaded.warnings().forEach(w -> log.warn("config: {}", w));
         return true;
+    }
+
+    private void startMetrics(String address) {
+        if (address == null || address.equalsIgnoreCase("off")) {
+            log.info("metrics endpoint disabled (metricsAddress = off)");
+            return;
+        }
+        try {
+            int port = metrics.serve(address);
+            metricsBound = address.substring(0, address.lastIndexOf(':') + 1) + port;
+            MemorySampler.schedule(timers.quartz(), scheduler, metrics, MemorySampler.INTERVAL_MILLIS);
+            log.info("metrics on http://{}/metrics", metricsBound);
+        } catch (IOException | RuntimeException | org.quartz.SchedulerException e) {
+            log.error("cannot serve metrics on {} ({}); sessions are served without metrics. Choose a free "
+                    + "metricsAddress in [daemon], or set it to off", address, e.getMessage());
+        }
     }
 
     private static Path findOnPath(String exe) {
@@ -157,13 +196,19 @@ public final class Daemon {
         return scheduler;
     }
 
+    /** The live configuration and its pending changes. */
+    ConfigReloader config() {
+        return reloader;
+    }
+
     boolean isStopping() {
         return stopping.get();
     }
 
     /** The longest a stop may take: the largest shutdown timeout plus the forced stop. */
     long maxStopMillis() {
-        return loaded.config().vms().values().stream().mapToLong(VmConfig::shutdownTimeoutMillis).max()
+        UvmConfig config = reloader != null ? reloader.current() : loaded.config();
+        return config.vms().values().stream().mapToLong(VmConfig::shutdownTimeoutMillis).max()
                 .orElse(30_000) + 15_000;
     }
 
@@ -173,8 +218,10 @@ public final class Daemon {
                 .put("config", configFile == null ? null : configFile.toString())
                 .put("stateDir", stateDir.toString()).put("backend", driver.name())
                 .put("acceleration", driver.describe())
-                .put("metricsAddress", loaded.config().daemon().metricsAddress())
-                .put("clients", connections.get());
+                .put("metricsAddress", metricsBound == null ? "off" : metricsBound)
+                .put("clients", connections.get())
+                .put("configStatus", reloader.lastRejection() == null ? "in force"
+                        : "last change rejected, previous configuration in force: " + reloader.lastRejection());
         return s;
     }
 
@@ -219,6 +266,10 @@ public final class Daemon {
             log.warn("cleaning up {}: {}", socketPath, e.getMessage());
         }
         timers.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        metrics.close();
         workers.shutdownNow();
         handlers.shutdownNow();
         watchdog.shutdownNow();
