@@ -183,6 +183,9 @@ EXPORT HRESULT HcsCreateComputeSystem(const char16_t *id, const char16_t *config
     LOCK();
     struct op *o = NULL;
     HRESULT hr = check_op(operation, &o);
+    if (!FAILED_HR(hr) && id) {
+        call_log_add("HcsCreateComputeSystem", id);
+    }
     if (FAILED_HR(hr)) {
         /* nothing to record the error in */
     } else if (!id || !*id || securityDescriptor) {
@@ -239,6 +242,7 @@ EXPORT void HcsCloseComputeSystem(HCS_SYSTEM computeSystem)
     }
     g_outstanding--;
     struct vm *vm = h->vm;
+    call_log_add("HcsCloseComputeSystem", vm->id);
     if (h->in_callback > 0 && on_worker_thread()) {
         g_violations++; /* real HCS deadlocks here: close waits for the running callback */
         h->closed = 1;  /* deliver_event frees it once the callback returns */
@@ -259,14 +263,15 @@ EXPORT void HcsCloseComputeSystem(HCS_SYSTEM computeSystem)
     UNLOCK();
 }
 
-static HRESULT initiate(HCS_SYSTEM system, HCS_OPERATION operation, enum op_kind kind,
-                        const char16_t *json, int json_required)
+static HRESULT initiate(const char *export_name, HCS_SYSTEM system, HCS_OPERATION operation,
+                        enum op_kind kind, const char16_t *json, int json_required)
 {
     dbl_init();
     LOCK();
     struct sys_handle *h = NULL;
     struct op *o = NULL;
     HRESULT hr = check_system(system, &h);
+    if (!FAILED_HR(hr)) call_log_add(export_name, h->vm->id);
     if (!FAILED_HR(hr)) hr = check_op(operation, &o);
     if (!FAILED_HR(hr) && o->cb && (h->options & HCS_EVENT_OPTION_ENABLE_OPERATION_CALLBACKS)) {
         hr = HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
@@ -286,44 +291,44 @@ static HRESULT initiate(HCS_SYSTEM system, HCS_OPERATION operation, enum op_kind
 
 EXPORT HRESULT HcsStartComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *options)
 {
-    return initiate(s, o, K_START, options, 0);
+    return initiate("HcsStartComputeSystem", s, o, K_START, options, 0);
 }
 
 EXPORT HRESULT HcsShutDownComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *options)
 {
-    return initiate(s, o, K_SHUTDOWN, options, 0);
+    return initiate("HcsShutDownComputeSystem", s, o, K_SHUTDOWN, options, 0);
 }
 
 EXPORT HRESULT HcsTerminateComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *options)
 {
-    return initiate(s, o, K_TERMINATE, options, 0);
+    return initiate("HcsTerminateComputeSystem", s, o, K_TERMINATE, options, 0);
 }
 
 EXPORT HRESULT HcsPauseComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *options)
 {
-    return initiate(s, o, K_PAUSE, options, 0);
+    return initiate("HcsPauseComputeSystem", s, o, K_PAUSE, options, 0);
 }
 
 EXPORT HRESULT HcsResumeComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *options)
 {
-    return initiate(s, o, K_RESUME, options, 0);
+    return initiate("HcsResumeComputeSystem", s, o, K_RESUME, options, 0);
 }
 
 EXPORT HRESULT HcsSaveComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *options)
 {
-    return initiate(s, o, K_SAVE, options, 0);
+    return initiate("HcsSaveComputeSystem", s, o, K_SAVE, options, 0);
 }
 
 EXPORT HRESULT HcsGetComputeSystemProperties(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *propertyQuery)
 {
-    return initiate(s, o, K_PROPERTIES, propertyQuery, 0);
+    return initiate("HcsGetComputeSystemProperties", s, o, K_PROPERTIES, propertyQuery, 0);
 }
 
 EXPORT HRESULT HcsModifyComputeSystem(HCS_SYSTEM s, HCS_OPERATION o, const char16_t *configuration,
                                       void *identity)
 {
     (void)identity;
-    return initiate(s, o, K_MODIFY, configuration, 1);
+    return initiate("HcsModifyComputeSystem", s, o, K_MODIFY, configuration, 1);
 }
 
 EXPORT HRESULT HcsEnumerateComputeSystems(const char16_t *query, HCS_OPERATION operation)

@@ -189,4 +189,8 @@ void deliver_event(struct vm *vm, struct sys_handle *only, int32_t type, const c
                    struct op *op);
 char16_t *properties_doc(struct vm *vm, int statistics, int memory);
 
+/* The log of system requests, in arrival order (double_control.c); called with g_lock held. */
+void call_log_add(const char *export_name, const char16_t *id);
+void call_log_reset(void);
+
 #endif

@@ -34,6 +34,7 @@ EXPORT void DoubleReset(void)
         free(vm);
     }
     doc_reset();
+    call_log_reset();
     g_outstanding = 0;
     g_violations = 0;
     g_delay_ms = 5;
@@ -170,4 +171,62 @@ EXPORT int32_t DoublePlan9ShareCount(const char16_t *id)
     int32_t n = vm ? vm->plan9_shares : -1;
     UNLOCK();
     return n;
+}
+
+/* ---- the call log ---- */
+
+struct call {
+    struct call *next;
+    const char *export_name;
+    char16_t *id;
+};
+
+static struct call *g_calls;
+static struct call **g_calls_tail = &g_calls;
+
+void call_log_add(const char *export_name, const char16_t *id)
+{
+    struct call *c = calloc(1, sizeof *c);
+    c->export_name = export_name;
+    c->id = u16dup(id);
+    *g_calls_tail = c;
+    g_calls_tail = &c->next;
+}
+
+void call_log_reset(void)
+{
+    while (g_calls) {
+        struct call *c = g_calls;
+        g_calls = c->next;
+        free(c->id);
+        free(c);
+    }
+    g_calls_tail = &g_calls;
+}
+
+/*
+ * The system requests received since the last reset, in arrival order, as a JSON array of
+ * {"Call": export, "Id": system id}: create, every request on a valid system handle (whatever its
+ * outcome), and close. Release the document with LocalFree.
+ */
+EXPORT HRESULT DoubleCallLog(char16_t **log)
+{
+    if (!log) return E_POINTER;
+    dbl_init();
+    LOCK();
+    buf16 b = {0};
+    b_ascii(&b, "[");
+    for (struct call *c = g_calls; c; c = c->next) {
+        b_ascii(&b, c == g_calls ? "{\"Call\":" : ",{\"Call\":");
+        b_quoted_ascii(&b, c->export_name);
+        b_ascii(&b, ",\"Id\":");
+        b_quoted(&b, c->id);
+        b_ascii(&b, "}");
+    }
+    b_ascii(&b, "]");
+    char16_t *json = b_finish(&b);
+    *log = doc_publish(json);
+    free(json);
+    UNLOCK();
+    return S_OK;
 }

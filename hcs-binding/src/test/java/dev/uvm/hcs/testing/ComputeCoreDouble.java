@@ -35,4 +35,6 @@ public interface ComputeCoreDouble extends Library {
     int DoubleGetConfiguration(Utf16String id, PointerByReference configuration);
 
     int DoublePlan9ShareCount(Utf16String id);
+
+    int DoubleCallLog(PointerByReference log);
 }

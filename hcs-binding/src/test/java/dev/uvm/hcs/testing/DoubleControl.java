@@ -1,10 +1,14 @@
 package dev.uvm.hcs.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.PointerByReference;
 import dev.uvm.hcs.HcsLibrary;
 import dev.uvm.hcs.raw.HResult;
 import dev.uvm.hcs.raw.Utf16String;
+import dev.uvm.hcs.schema.HcsJson;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Steers the computecore double from tests: the simulated guest's behaviour, and the counters that
@@ -100,6 +104,28 @@ public final class DoubleControl {
     /** Plan9 shares attached to the system, or -1 if there is no such system. */
     public int plan9Shares(String id) {
         return exports.DoublePlan9ShareCount(Utf16String.of(id));
+    }
+
+    /**
+     * The system requests the double received since the last reset, in order, as
+     * {@code "<export> <system id>"}: HcsCreateComputeSystem, every request on a valid system handle
+     * (whatever its outcome) and HcsCloseComputeSystem.
+     */
+    public List<String> calls() {
+        PointerByReference document = new PointerByReference();
+        check(exports.DoubleCallLog(document), "the call log");
+        List<String> calls = new ArrayList<>();
+        for (JsonNode call : HcsJson.read(HcsLibrary.get().takeDocument(document), JsonNode.class)) {
+            calls.add(call.get("Call").asText() + " " + call.get("Id").asText());
+        }
+        return calls;
+    }
+
+    /** The exports called for one system, in order (see {@link #calls()}). */
+    public List<String> calls(String id) {
+        String suffix = " " + id;
+        return calls().stream().filter(c -> c.endsWith(suffix))
+                .map(c -> c.substring(0, c.length() - suffix.length())).toList();
     }
 
     private static void check(int hr, String id) {
