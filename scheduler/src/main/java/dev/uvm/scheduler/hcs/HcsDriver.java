@@ -1,0 +1,128 @@
+package dev.uvm.scheduler.hcs;
+
+import dev.uvm.config.HostShare;
+import dev.uvm.config.VmConfig;
+import dev.uvm.hcs.HcsLibrary;
+import dev.uvm.hcs.HcsUnavailableException;
+import dev.uvm.hcs.LinuxUtilityVmSpec;
+import dev.uvm.hcs.Plan9ShareSpec;
+import dev.uvm.qemu.BootException;
+import dev.uvm.scheduler.lifecycle.RunningVm;
+import dev.uvm.scheduler.lifecycle.VmDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots Linux utility VMs through the Host Compute Service (computecore.dll), as WSL 2 does; a VM
+ * is ready when its guest agent has connected over the {@link AgentTransport} and sent READY.
+ *
+ * <p>Each VM is the compute system {@code uvm-<name>}: LinuxKernelDirect with the project's guest
+ * image (or the configured kernel and initrd), the configured memory and processors,
+ * ShouldTerminateOnLastHandleClosed (so a crashed daemon leaks no VM), and a Plan9 share when
+ * {@code hostShare} is set.
+ */
+public final class HcsDriver implements VmDriver {
+    /** Kernel parameters every HCS guest gets, before the image's and the config's. */
+    static final String BASE_CMDLINE = "quiet panic=-1";
+    /** The Plan9 share name (the guest's {@code aname}) of {@code hostShare}. */
+    static final String SHARE_NAME = "uvmshare";
+    private static final long MIB = 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(HcsDriver.class);
+
+    private final Path imageDir;
+    private final AgentTransport transport;
+
+    /**
+     * @param imageDir  the guest image folder ({@code vmlinux*}, {@code initramfs*}, {@code cmdline}),
+     *                  used when the config names no kernel or initrd
+     * @param transport how guest agents reach the host: {@link HvSocketAgentTransport} on Windows,
+     *                  {@link UnixSocketAgentTransport} against a computecore library on Linux
+     */
+    public HcsDriver(Path imageDir, AgentTransport transport) {
+        this.imageDir = imageDir;
+        this.transport = transport;
+    }
+
+    /** The compute system id of the VM with this configured name. */
+    public static String systemId(String vmName) {
+        return "uvm-" + vmName;
+    }
+
+    @Override
+    public String name() {
+        return "hcs";
+    }
+
+    @Override
+    public String describe() {
+        try {
+            return "computecore library " + HcsLibrary.get().name() + "; guest agent over " + transport.describe();
+        } catch (HcsUnavailableException e) {
+            return "unavailable: " + e.getMessage();
+        }
+    }
+
+    @Override
+    public RunningVm boot(VmConfig config) throws BootException {
+        HcsRunningVm vm = new HcsBoot(config, systemId(config.name()), spec(config), transport).run();
+        log.info("VM {}: HCS system {} ready (created and started in {} ms, agent ready {} ms)", config.name(),
+                systemId(config.name()), vm.timings().vmmUpNanos() / 1_000_000,
+                vm.timings().readyNanos() / 1_000_000);
+        return vm;
+    }
+
+    /** The utility VM a config asks for. */
+    LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
+        Path kernel = config.kernel() != null ? config.kernel() : imageFile("vmlinux");
+        Path initrd = config.initrd() != null ? config.initrd() : imageFile("initramfs");
+        checkReadable(kernel, "kernel");
+        checkReadable(initrd, "initrd");
+        String cmdline = config.kernelCommandLine() == null ? "" : config.kernelCommandLine().strip();
+        if (config.kernel() == null) {
+            cmdline = imageCmdline() + " " + cmdline;
+        }
+        LinuxUtilityVmSpec.Builder spec = LinuxUtilityVmSpec.builder()
+                .kernel(kernel.toString())
+                .initrd(initrd.toString())
+                .commandLine((BASE_CMDLINE + " " + cmdline.strip()).strip())
+                .memoryMb(Math.max(1, (config.memoryBytes() + MIB - 1) / MIB))
+                .processors(config.processors())
+                .terminateOnLastHandleClosed(true);
+        HostShare share = config.hostShare();
+        if (share != null) {
+            spec.plan9Share(Plan9ShareSpec.of(SHARE_NAME, share.hostPath().toString(), share.readOnly()));
+        }
+        return spec.build();
+    }
+
+    /** The kernel command line the guest image recommends ({@code cmdline} in the image folder), or empty. */
+    private String imageCmdline() {
+        try {
+            return Files.readString(imageDir.resolve("cmdline")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private Path imageFile(String prefix) throws BootException {
+        try (Stream<Path> files = Files.list(imageDir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().findFirst()
+                    .orElseThrow(() -> new BootException("the guest image has no " + prefix + " file in " + imageDir
+                            + " (build it with guest/build-image.sh, or set kernel/initrd in the config)"));
+        } catch (IOException e) {
+            throw new BootException("the guest image folder " + imageDir + " cannot be read (" + e.getMessage()
+                    + "); build it with guest/build-image.sh, or set kernel/initrd in the config");
+        }
+    }
+
+    private static void checkReadable(Path file, String what) throws BootException {
+        if (!Files.isReadable(file)) {
+            throw new BootException(what + " file " + file + " does not exist or is not readable"
+                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
+        }
+    }
+}
