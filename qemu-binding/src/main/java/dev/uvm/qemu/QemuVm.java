@@ -24,16 +24,20 @@ public final class QemuVm implements AutoCloseable {
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
 
     private final QemuSpec spec;
-    private final Process process;
+    /** The QEMU process: a child of this JVM, or one adopted from a previous daemon. */
+    private final ProcessHandle process;
+    /** The child {@link Process} when this JVM started QEMU (it knows the exit status), else null. */
+    private final Process child;
     private final QmpClient qmp;
     private final AgentConnection agent;
     private final BootTimings timings;
     private final String readyText;
 
-    private QemuVm(QemuSpec spec, Process process, QmpClient qmp, AgentConnection agent, BootTimings timings,
-                   String readyText) {
+    private QemuVm(QemuSpec spec, ProcessHandle process, Process child, QmpClient qmp, AgentConnection agent,
+                   BootTimings timings, String readyText) {
         this.spec = spec;
         this.process = process;
+        this.child = child;
         this.qmp = qmp;
         this.agent = agent;
         this.timings = timings;
@@ -73,13 +77,70 @@ public final class QemuVm implements AutoCloseable {
             String ready = awaitReady(spec, process, agent, deadline, bootTimeout);
             long readyAt = System.nanoTime() - start;
             long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
-            return new QemuVm(spec, process, qmp, agent, new BootTimings(vmmUp, kernelStart, readyAt), ready);
+            return new QemuVm(spec, process.toHandle(), process, qmp, agent,
+                    new BootTimings(vmmUp, kernelStart, readyAt), ready);
         } catch (BootException e) {
             kill(process, qmp, agent);
             throw e;
         } catch (IOException e) {
             kill(process, qmp, agent);
             throw failure(spec, process, "could not talk to QEMU: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes over a QEMU process that a previous daemon started: it must still run, be the VM's
+     * process (its command line names the VM and its agent socket), answer QMP with a running
+     * status, and its guest agent must report ready again within {@code timeout}. Otherwise the
+     * exception says what failed; the caller decides whether to kill the process.
+     */
+    public static QemuVm adopt(QemuSpec spec, long pid, Duration timeout) throws BootException {
+        ProcessHandle handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElseThrow(() ->
+                new BootException("VM " + spec.name() + ": recorded QEMU pid " + pid + " is not running"));
+        if (!isVmProcess(handle, spec)) {
+            throw new BootException("VM " + spec.name() + ": pid " + pid + " is not this VM's QEMU (its command line"
+                    + " does not name " + spec.agentSocket() + "); the pid was reused");
+        }
+        long start = System.nanoTime();
+        QmpClient qmp = null;
+        AgentConnection agent = null;
+        try {
+            qmp = QmpClient.connect(spec.qmpSocket(), timeout);
+            String status = qmp.execute("query-status", null, timeout).path("status").asText();
+            if (!status.equals("running")) {
+                throw new BootException("VM " + spec.name() + ": QEMU pid " + pid + " is " + status + ", not running");
+            }
+            agent = AgentConnection.connect(spec.name(), spec.agentSocket());
+            String ready = agent.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long took = System.nanoTime() - start;
+            return new QemuVm(spec, handle, null, qmp, agent, new BootTimings(took, took, took), ready);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            closeQuietly(qmp, agent);
+            throw new BootException("VM " + spec.name() + ": QEMU pid " + pid + " does not answer as expected: "
+                    + (e instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(qmp, agent);
+            throw new BootException("interrupted while adopting VM " + spec.name());
+        } catch (BootException e) {
+            closeQuietly(qmp, agent);
+            throw e;
+        }
+    }
+
+    /** Whether a process is the QEMU of this VM spec (by its command line). */
+    public static boolean isVmProcess(ProcessHandle p, QemuSpec spec) {
+        String marker = QemuCommandLine.escape(spec.agentSocket());
+        return p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(marker)).orElse(false)
+                || p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false);
+    }
+
+    private static void closeQuietly(QmpClient qmp, AgentConnection agent) {
+        if (qmp != null) {
+            qmp.close();
+        }
+        if (agent != null) {
+            agent.close();
         }
     }
 
@@ -232,9 +293,17 @@ public final class QemuVm implements AutoCloseable {
         return readyText;
     }
 
-    /** Completes with QEMU's exit status when the process ends. */
+    /** Completes with QEMU's exit status when the process ends (-1 for an adopted process: unknown). */
     public CompletableFuture<Integer> exited() {
-        return process.onExit().thenApply(Process::exitValue);
+        if (child != null) {
+            return child.onExit().thenApply(Process::exitValue);
+        }
+        return process.onExit().thenApply(h -> -1);
+    }
+
+    /** Whether this JVM started the process (else it was adopted from a previous daemon). */
+    public boolean adopted() {
+        return child == null;
     }
 
     public boolean isAlive() {
@@ -264,9 +333,15 @@ public final class QemuVm implements AutoCloseable {
             // QEMU closes the socket as it quits, or is already gone; SIGKILL covers the rest.
         }
         try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
+            process.onExit().get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e2) {
+                log.error("VM {}: QEMU pid {} survived SIGKILL for 5 s", spec.name(), process.pid());
+            } catch (InterruptedException e2) {
+                Thread.currentThread().interrupt();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -37,6 +37,7 @@ public final class QmpClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private volatile Consumer<JsonNode> eventListener = e -> { };
     private volatile String closedReason;
+    private final CompletableFuture<String> greeting = new CompletableFuture<>();
 
     private QmpClient(SocketChannel socket) {
         this.socket = socket;
@@ -49,16 +50,26 @@ public final class QmpClient implements AutoCloseable {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         ch.connect(UnixDomainSocketAddress.of(socketPath));
         QmpClient client = new QmpClient(ch);
+        Thread reader = new Thread(client::readLoop, "qmp-reader");
+        reader.setDaemon(true);
+        reader.start();
         try {
-            String greeting = client.in.readLine();
-            if (greeting == null || !JSON.readTree(greeting).has("QMP")) {
-                throw new IOException("QMP socket " + socketPath + " did not greet: " + greeting);
+            String hello = client.greeting.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (hello == null || !JSON.readTree(hello).has("QMP")) {
+                throw new IOException("QMP socket " + socketPath + " did not greet: " + hello);
             }
-            Thread reader = new Thread(client::readLoop, "qmp-reader");
-            reader.setDaemon(true);
-            reader.start();
             client.execute("qmp_capabilities", null, timeout);
             return client;
+        } catch (TimeoutException e) {
+            client.close();
+            throw new IOException("QEMU did not greet on " + socketPath + " within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new IOException("interrupted while connecting to " + socketPath);
+        } catch (ExecutionException e) {
+            client.close();
+            throw new IOException("QMP socket " + socketPath + ": " + e.getCause().getMessage());
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
@@ -107,6 +118,7 @@ public final class QmpClient implements AutoCloseable {
     private void readLoop() {
         String reason = "QEMU closed the QMP socket";
         try {
+            greeting.complete(in.readLine());
             String line;
             while ((line = in.readLine()) != null) {
                 JsonNode msg = JSON.readTree(line);
@@ -124,6 +136,7 @@ public final class QmpClient implements AutoCloseable {
         } finally {
             closedReason = reason;
             IOException cause = new IOException(reason);
+            greeting.completeExceptionally(cause);
             pending.values().forEach(f -> f.completeExceptionally(cause));
         }
     }

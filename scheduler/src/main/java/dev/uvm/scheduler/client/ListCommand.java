@@ -47,6 +47,10 @@ final class ListCommand implements Callable<Integer> {
                     Format.bytes(vm.path("memoryBytes").asLong()),
                     vm.path("hostResidentBytes").asLong() < 0 ? "-" : Format.bytes(vm.path("hostResidentBytes").asLong()),
                     idle);
+            long retryAt = vm.path("retryAtMillis").asLong(-1);
+            if (retryAt > now) {
+                System.out.println("    boot failures: next attempt allowed in " + Format.duration(retryAt - now));
+            }
             for (JsonNode change : vm.path("pendingChanges")) {
                 System.out.println("    at next boot: " + change.asText());
             }

@@ -56,6 +56,18 @@ public final class Scheduler {
         }).thenCompose(f -> f);
     }
 
+    /** Takes over a VM that a previous daemon left running; it is idle until a session arrives. */
+    public void adopt(String vm, RunningVm instance) {
+        loop.execute(() -> {
+            VmLifecycle lc = vms.get(vm);
+            if (lc == null) {
+                workers.execute(instance::kill);
+            } else {
+                lc.adopt(instance);
+            }
+        });
+    }
+
     public void close(String vm, Session session) {
         loop.execute(() -> {
             VmLifecycle lc = vms.get(vm);

@@ -51,6 +51,12 @@ public final class VmLifecycle {
     private StopReason lastStopReason;
     private String lastError;
     private boolean removed;
+    private int consecutiveFailures;
+    private long retryAt = -1;
+
+    /** Delay before the next boot after the second consecutive failure; doubles up to the maximum. */
+    static final long FIRST_BACKOFF_MILLIS = 1_000;
+    static final long MAX_BACKOFF_MILLIS = 60_000;
 
     public VmLifecycle(VmConfig config, VmDriver driver, EventLoop loop, Executor workers, Timers timers,
                        LifecycleListener listener) {
@@ -85,6 +91,12 @@ public final class VmLifecycle {
         CompletableFuture<RunningVm> ready = new CompletableFuture<>();
         if (removed) {
             ready.completeExceptionally(new IllegalStateException("VM " + name + " is no longer configured"));
+            return ready;
+        }
+        if (state == VmState.FAILED && timers.nowMillis() < retryAt) {
+            ready.completeExceptionally(new VmUnavailableException("VM " + name + " failed to boot "
+                    + consecutiveFailures + " times in a row; uvm waits " + (retryAt - timers.nowMillis())
+                    + " ms more before trying again (fix the cause, then retry). Last error: " + lastError));
             return ready;
         }
         sessions.add(session);
@@ -185,7 +197,8 @@ public final class VmLifecycle {
         return new VmStatus(name, state, fg, bg, up && readyAt >= 0 ? timers.nowMillis() - readyAt : -1,
                 up ? instance.vmmPid() : 0, -1, config.memoryBytes(), config.vmIdleTimeoutMillis(),
                 state == VmState.IDLE ? idleDeadline : -1,
-                lastStopReason == null ? null : lastStopReason.label(), lastError);
+                lastStopReason == null ? null : lastStopReason.label(), lastError,
+                state == VmState.FAILED && retryAt > timers.nowMillis() ? retryAt : -1);
     }
 
     /** The running VM, or {@code null}. For samplers; call on the loop. */
@@ -196,6 +209,21 @@ public final class VmLifecycle {
 
     public int sessionCount() {
         return sessions.size();
+    }
+
+    /** Takes over a VM that a previous daemon left running: it is idle, its timer armed from now. */
+    public void adopt(RunningVm vm) {
+        assertInLoop();
+        if (state != VmState.STOPPED) {
+            throw new IllegalStateException("VM " + name + ": cannot adopt a VM in state " + state);
+        }
+        long gen = ++instanceGen;
+        instance = vm;
+        readyAt = timers.nowMillis();
+        lastSessionEnd = readyAt;
+        moveTo(VmState.IDLE, "adopted VMM pid " + vm.vmmPid() + " after a daemon restart");
+        armIdleTimer();
+        vm.exited().whenComplete((how, err) -> loop.execute(() -> vmExited(gen, err != null ? err.toString() : how)));
     }
 
     // ---- boot ----
@@ -230,6 +258,8 @@ public final class VmLifecycle {
         instance = vm;
         readyAt = timers.nowMillis();
         lastError = null;
+        consecutiveFailures = 0;
+        retryAt = -1;
         listener.bootFinished(name, vm, readyAt - bootStartedAt);
         if (stopAfterBoot) {
             moveTo(VmState.STOPPING, "shutdown requested during boot");
@@ -256,6 +286,10 @@ public final class VmLifecycle {
         }
         lastError = error;
         lastStopReason = StopReason.BOOT_FAILURE;
+        consecutiveFailures++;
+        long delay = consecutiveFailures < 2 ? 0
+                : Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(16, consecutiveFailures - 2));
+        retryAt = timers.nowMillis() + delay;
         listener.bootFailed(name, error, timers.nowMillis() - bootStartedAt);
         moveTo(VmState.FAILED, error);
         failWaiters(error);

@@ -11,6 +11,7 @@ import java.util.Set;
  * performs exactly these):
  * <pre>
  * STOPPED  -> STARTING                            first session arrives
+ *          -> IDLE      a restarted daemon adopted a VM its predecessor left running
  * STARTING -> RUNNING   boot finished, sessions live
  *          -> IDLE      boot finished, every waiting session already left
  *          -> STOPPING  boot finished, but a shutdown was requested meanwhile
@@ -34,7 +35,7 @@ public enum VmState {
     FAILED;
 
     private static final Map<VmState, Set<VmState>> TRANSITIONS = Map.of(
-            STOPPED, EnumSet.of(STARTING),
+            STOPPED, EnumSet.of(STARTING, IDLE),
             STARTING, EnumSet.of(RUNNING, IDLE, STOPPING, FAILED),
             RUNNING, EnumSet.of(IDLE, STOPPING, STOPPED),
             IDLE, EnumSet.of(RUNNING, STOPPING, STOPPED),

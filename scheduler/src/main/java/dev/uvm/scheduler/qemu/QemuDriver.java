@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +33,16 @@ public final class QemuDriver implements VmDriver {
     private final Path imageDir;
     private final Path runRoot;
     private final Path probeCache;
+    private final Path records;
     private volatile AccelProbe.Verdict verdict;
 
-    public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, String forcedAccel) {
+    /**
+     * @param runRoot  folder for each VM's sockets and logs (short: Unix socket paths are limited)
+     * @param stateDir the daemon's state folder; running VMs are recorded under {@code vms/}
+     */
+    public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
+                      String forcedAccel) {
+        this.records = stateDir.resolve("vms");
         this.qemuBinary = qemuBinary;
         this.imageDir = imageDir;
         this.runRoot = runRoot;
@@ -101,7 +111,114 @@ public final class QemuDriver implements VmDriver {
         log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
                 config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
                 vm.timings().kernelStartNanos() / 1_000_000, vm.timings().readyNanos() / 1_000_000);
-        return new QemuRunningVm(vm);
+        Path record = records.resolve(config.name() + ".json");
+        try {
+            new VmRecord(config.name(), vm.pid(), runDir.toString(), spec.accel().name(), System.currentTimeMillis(),
+                    fingerprint(config), ProcessHandle.current().pid()).write(record);
+        } catch (IOException e) {
+            log.warn("VM {}: cannot record it in {} ({}); a daemon restart would not find it", config.name(),
+                    record, e.getMessage());
+        }
+        return new QemuRunningVm(vm, record);
+    }
+
+    /** A digest of the settings a VM was booted with, stable across daemon restarts. */
+    static String fingerprint(VmConfig config) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(config.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Finds the VMs a previous daemon left running: each recorded VM that is still configured and
+     * healthy is adopted; one that cannot be verified is killed and its record removed; a QEMU
+     * process under this daemon's run folder with no record is an orphan and is killed.
+     */
+    public Map<String, RunningVm> recover(Map<String, VmConfig> configured) {
+        Map<String, RunningVm> adopted = new LinkedHashMap<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.exists(records) ? Files.list(records) : Stream.empty()) {
+            files = s.filter(p -> p.toString().endsWith(".json")).toList();
+        } catch (IOException e) {
+            log.warn("cannot read the VM records in {}: {}", records, e.getMessage());
+            files = List.of();
+        }
+        for (Path file : files) {
+            recoverOne(file, configured).ifPresent(vm -> adopted.put(vm.getKey(), vm.getValue()));
+        }
+        killOrphans(adopted.values().stream().map(RunningVm::vmmPid).toList());
+        return adopted;
+    }
+
+    private java.util.Optional<Map.Entry<String, RunningVm>> recoverOne(Path file, Map<String, VmConfig> configured) {
+        VmRecord rec;
+        try {
+            rec = VmRecord.read(file);
+        } catch (IOException e) {
+            log.warn("discarding unreadable VM record {}: {}", file, e.getMessage());
+            deleteQuietly(file);
+            return java.util.Optional.empty();
+        }
+        if (!Path.of(rec.runDir()).startsWith(runRoot)) {
+            log.debug("VM record {} belongs to a daemon on another socket ({}); leaving it alone", file, rec.runDir());
+            return java.util.Optional.empty();
+        }
+        VmConfig config = configured.get(rec.name());
+        QemuSpec spec;
+        try {
+            spec = spec(config != null ? config : VmConfig.defaults(rec.name()), Accel.valueOf(rec.accel()),
+                    Path.of(rec.runDir()));
+        } catch (BootException | IllegalArgumentException e) {
+            spec = null;
+        }
+        if (config != null && spec != null) {
+            try {
+                QemuVm vm = QemuVm.adopt(spec, rec.pid(), Duration.ofSeconds(5));
+                log.info("VM {}: adopted QEMU pid {} left running by daemon pid {} (running since {})", rec.name(),
+                        rec.pid(), rec.daemonPid(), java.time.Instant.ofEpochMilli(rec.startedAtMillis()));
+                if (!rec.configFingerprint().equals(fingerprint(config))) {
+                    log.info("VM {}: it was booted with another configuration; changes apply at its next boot",
+                            rec.name());
+                }
+                return java.util.Optional.of(Map.entry(rec.name(), new QemuRunningVm(vm, file)));
+            } catch (BootException e) {
+                log.warn("{}; stopping it", e.getMessage());
+            }
+        } else {
+            log.info("VM {} (QEMU pid {}) is no longer configured; stopping it", rec.name(), rec.pid());
+        }
+        QemuSpec s = spec;
+        ProcessHandle.of(rec.pid()).filter(p -> s == null || QemuVm.isVmProcess(p, s)).ifPresent(p -> {
+            p.destroyForcibly();
+            log.info("VM {}: killed QEMU pid {}", rec.name(), rec.pid());
+        });
+        deleteQuietly(file);
+        return java.util.Optional.empty();
+    }
+
+    private void killOrphans(List<Long> keep) {
+        String marker = runRoot.toString() + "/";
+        ProcessHandle.allProcesses()
+                .filter(p -> !keep.contains(p.pid()))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(marker))
+                        .orElse(false))
+                .forEach(p -> {
+                    log.warn("killing orphan QEMU pid {} under {} (no record of it; left by a crashed daemon)",
+                            p.pid(), runRoot);
+                    p.destroyForcibly();
+                });
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Nothing more to do.
+        }
     }
 
     private QemuSpec spec(VmConfig config, Accel accel, Path runDir) throws BootException {

@@ -14,11 +14,20 @@ final class QemuRunningVm implements RunningVm {
     private final QemuVm vm;
     private final CompletableFuture<String> exited;
 
-    QemuRunningVm(QemuVm vm) {
+    /** @param record the VM's state file, deleted when the VM stops */
+    QemuRunningVm(QemuVm vm, java.nio.file.Path record) {
         this.vm = vm;
         long pid = vm.pid();
         this.exited = vm.exited().thenApply(status -> {
             vm.close();
+            try {
+                java.nio.file.Files.deleteIfExists(record);
+            } catch (IOException ignored) {
+                // A stale record is verified and discarded by the next daemon start.
+            }
+            if (status < 0) {
+                return "QEMU (pid " + pid + ", adopted after a daemon restart) exited";
+            }
             if (status > 128) {
                 return "QEMU (pid " + pid + ") was killed by signal " + (status - 128);
             }

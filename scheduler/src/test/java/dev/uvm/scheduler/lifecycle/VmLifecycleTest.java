@@ -325,6 +325,48 @@ class VmLifecycleTest {
     }
 
     @Test
+    void adoptedVm_isIdle_reclaimedByIdleTimer_andServesSessionsMeanwhile() throws Exception {
+        FakeDriver.FakeVm leftOver = new FakeDriver.FakeVm(77, false);
+        loop.run(() -> vm.adopt(leftOver));
+        assertEquals(VmState.IDLE, vm.state());
+        Session s = session();
+        assertSame(leftOver, open(s).get());
+        assertEquals(0, driver.booted.size(), "adoption boots nothing");
+        close(s);
+        advance(IDLE);
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(1, leftOver.powerOffRequests);
+    }
+
+    @Test
+    void repeatedBootFailures_backOff_andSessionsFailFastMeanwhile() throws Exception {
+        driver.failuresLeft = 3;
+        driver.failNextBoots = "VM default failed to boot: kernel panic";
+        open(session());
+        settle();
+        CompletableFuture<RunningVm> second = open(session());
+        settle();
+        assertTrue(second.isCompletedExceptionally());
+        assertEquals(VmLifecycle.FIRST_BACKOFF_MILLIS + time.nowMillis(),
+                loop.onLoop(() -> vm.status()).retryAtMillis());
+        CompletableFuture<RunningVm> refused = open(session());
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, refused::get);
+        assertTrue(e.getCause().getMessage().contains("failed to boot 2 times in a row"), e.getMessage());
+        assertTrue(e.getCause().getMessage().contains("kernel panic"), e.getMessage());
+        assertEquals(VmState.FAILED, vm.state());
+        advance(VmLifecycle.FIRST_BACKOFF_MILLIS);
+        open(session());
+        settle();
+        assertEquals(2 * VmLifecycle.FIRST_BACKOFF_MILLIS + time.nowMillis(),
+                loop.onLoop(() -> vm.status()).retryAtMillis(), "the delay doubles");
+        advance(2 * VmLifecycle.FIRST_BACKOFF_MILLIS);
+        CompletableFuture<RunningVm> ok = open(session());
+        settle();
+        assertSame(driver.booted.get(0), ok.get());
+        assertEquals(-1, loop.onLoop(() -> vm.status()).retryAtMillis());
+    }
+
+    @Test
     void touchedOutsideLoop_isRejected() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> vm.open(session()));
     }

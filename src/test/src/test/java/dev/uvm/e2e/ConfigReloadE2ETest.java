@@ -21,13 +21,13 @@ class ConfigReloadE2ETest {
             assertEquals(600_000, d.list().get("default").get("idleTimeoutMillis").asLong());
 
             // Lowering the idle timeout of an idle VM re-arms its timer from the last session's end.
-            Files.writeString(d.config, "[vm]\nvmIdleTimeout = 1500\n");
+            d.writeConfig("[vm]\nvmIdleTimeout = 1500\n");
             await().atMost(LONG).until(() -> d.state("default").equals("stopped"));
             assertEquals(1, d.logCount("event=stop vm=default reason=idle"), d.log());
             assertTrue(d.log().contains("config change: "), d.log());
 
             // Garbage is rejected whole, with file:line errors; the old config stays and sessions go on.
-            Files.writeString(d.config, "[vm]\nvmIdleTimeout = 2000\nmemory = 12XB\n[vm.Bad Name]\n");
+            d.writeConfig("[vm]\nvmIdleTimeout = 2000\nmemory = 12XB\n[vm.Bad Name]\n");
             await().atMost(LONG).until(() -> d.log().contains("config file rejected"));
             assertTrue(d.log().contains("memory = 12XB at " + d.config + ":3"), d.log());
             assertEquals(1500, d.list().get("default").get("idleTimeoutMillis").asLong());
@@ -36,7 +36,7 @@ class ConfigReloadE2ETest {
             assertTrue(d.uvm("status").stdout().contains("last change rejected"));
 
             // A new [vm.second] works without a restart; a memory change of a running VM waits for its next boot.
-            Files.writeString(d.config, "[vm]\nvmIdleTimeout = 1500\n\n[vm.second]\nmemory = 256MB\n");
+            d.writeConfig("[vm]\nvmIdleTimeout = 1500\n\n[vm.second]\nmemory = 256MB\n");
             await().atMost(LONG).until(() -> d.list().containsKey("second"));
             UvmDaemon.Result second = d.uvm("run", "--vm", "second", "--", "sh", "-c",
                     "grep MemTotal /proc/meminfo | awk '{print int($2/1024)}'");
@@ -46,7 +46,7 @@ class ConfigReloadE2ETest {
 
             Process holder = d.client(java.util.List.of("run", "--vm", "second", "--", "sleep", "600"));
             await().atMost(LONG).until(() -> d.list().get("second").get("foregroundSessions").asInt() == 1);
-            Files.writeString(d.config, "[vm]\nvmIdleTimeout = 1500\n\n[vm.second]\nmemory = 320MB\n");
+            d.writeConfig("[vm]\nvmIdleTimeout = 1500\n\n[vm.second]\nmemory = 320MB\n");
             await().atMost(LONG).until(() -> d.list().get("second").get("pendingChanges").size() == 1);
             JsonNode pending = d.list().get("second").get("pendingChanges").get(0);
             assertTrue(pending.asText().startsWith("memory: 256MB -> 320MB"), pending.toString());

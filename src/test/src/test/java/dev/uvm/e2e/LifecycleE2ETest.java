@@ -82,7 +82,7 @@ class LifecycleE2ETest {
         try (UvmDaemon d = new UvmDaemon("")) {
             var kernel = d.dir.resolve("vmlinux");
             Files.copy(imageKernel(), kernel);
-            Files.writeString(d.config, "[vm]\nvmIdleTimeout = 2000\nkernel = " + kernel + "\n");
+            d.writeConfig("[vm]\nvmIdleTimeout = 2000\nkernel = " + kernel + "\n");
             d.start();
             Files.delete(kernel);
             ExecutorService pool = Executors.newFixedThreadPool(3);

@@ -40,12 +40,20 @@ final class UvmDaemon implements AutoCloseable {
         socket = dir.resolve("uvm.sock");
         config = dir.resolve("uvm.conf");
         log = dir.resolve("daemon.log");
-        Files.writeString(config, configText);
+        writeConfig(configText);
         env.put("UVM_SOCKET", socket.toString());
         env.put("UVM_CONFIG", config.toString());
         env.put("UVM_ACCEL", "tcg");
         env.put("XDG_STATE_HOME", dir.resolve("state").toString());
         env.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+    }
+
+    /**
+     * Writes the config file; each daemon gets its own state folder (as root the default would be
+     * the shared /var/lib/uvm).
+     */
+    void writeConfig(String text) throws IOException {
+        Files.writeString(config, text + "\n[daemon]\nstateDir = " + dir.resolve("state") + "\n");
     }
 
     /** Lets the daemon decide the accelerator itself (probe and cache), as users run it. */
@@ -59,7 +67,9 @@ final class UvmDaemon implements AutoCloseable {
                 .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         process = pb.start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(socket) || !process.isAlive());
+        // Not just the socket file: a crashed predecessor may have left one behind.
+        await().atMost(Duration.ofSeconds(60)).until(() -> log().contains("listening on " + socket)
+                || !process.isAlive());
         if (!process.isAlive()) {
             throw new IllegalStateException("daemon exited with " + process.exitValue() + ": " + log());
         }
