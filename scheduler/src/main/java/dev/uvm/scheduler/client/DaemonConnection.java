@@ -40,15 +40,37 @@ public final class DaemonConnection implements AutoCloseable {
         }
         DaemonConnection c = new DaemonConnection(ch);
         try {
-            Wire.send(c.out, Wire.message("hello").put("version", Wire.VERSION).put("client", Daemon.VERSION));
-            JsonNode hello = c.receive();
-            if (!"hello".equals(hello.path("type").asText())) {
-                throw new IOException(hello.path("message").asText("the daemon did not answer hello"));
+            try {
+                Wire.send(c.out, Wire.message("hello").put("version", Wire.VERSION).put("client", Daemon.VERSION));
+            } catch (IOException e) {
+                // A daemon that refuses us (peer check) writes why and closes before reading our hello;
+                // the reason is still there to read.
+                c.expectHello(e);
             }
+            c.expectHello(null);
             return c;
         } catch (IOException e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Reads the daemon's hello; an error answer (refused, wrong version) becomes a {@link DaemonError}. */
+    private void expectHello(IOException sendFailure) throws IOException {
+        JsonNode hello;
+        try {
+            hello = receive();
+        } catch (IOException e) {
+            throw sendFailure != null ? sendFailure : e;
+        }
+        if ("error".equals(hello.path("type").asText())) {
+            throw new DaemonError(hello.path("message").asText(), hello.path("code").asInt(RunSessionClient.EXIT_UVM_ERROR));
+        }
+        if (!"hello".equals(hello.path("type").asText())) {
+            throw new IOException("the daemon did not answer hello");
+        }
+        if (sendFailure != null) {
+            throw sendFailure;
         }
     }
 

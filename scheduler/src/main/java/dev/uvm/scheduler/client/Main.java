@@ -9,22 +9,29 @@ import dev.uvm.config.UvmConfig;
 import dev.uvm.scheduler.Locations;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code uvm} command: the client ({@code run}, {@code list}, {@code shutdown}, ...) and the
- * daemon ({@code uvm daemon}).
+ * The {@code uvm} command: the client ({@code shell}, {@code run}, {@code jobs}, {@code list},
+ * {@code shutdown}, ...) and the daemon ({@code uvm daemon}). Plain {@code uvm} opens a shell and
+ * {@code uvm -- CMD} runs a command, as {@code wsl.exe} does.
  */
 @Command(name = "uvm", mixinStandardHelpOptions = true, version = "uvm 0.1.0",
         description = "Runs commands in on-demand utility VMs that boot on first use and stop when idle.",
-        subcommands = {RunCommand.class, ListCommand.class, StatusCommand.class, ShutdownCommand.class,
+        subcommands = {ShellCommand.class, RunCommand.class, JobsCommand.class, LogsCommand.class, KillCommand.class,
+                ListCommand.class, StatusCommand.class, ShutdownCommand.class,
                 TerminateCommand.class, StopDaemonCommand.class, DaemonCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit status for a bad command line or config. */
     static final int EXIT_USAGE = 2;
+    /** Options of {@code uvm} itself that take a value. */
+    private static final List<String> GLOBAL_OPTIONS = List.of("--socket", "--config");
 
     @Option(names = "--socket", paramLabel = "PATH",
             description = "Daemon socket (env UVM_SOCKET; default under $XDG_RUNTIME_DIR/uvm, /run/uvm for root).")
@@ -43,11 +50,37 @@ public final class Main {
 
     static int run(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        cl.getSubcommands().get("run").setStopAtPositional(true);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             System.err.println("uvm: " + ex.getMessage());
-            return RunSessionClient.EXIT_UVM_ERROR;
+            return ex instanceof DaemonConnection.DaemonError d ? d.exitCode() : RunSessionClient.EXIT_UVM_ERROR;
         });
-        return cl.execute(args);
+        return cl.execute(shorthand(args));
+    }
+
+    /**
+     * Expands the short forms: no subcommand means {@code shell}, and {@code --} right after the
+     * global options means {@code run --}.
+     */
+    static String[] shorthand(String[] args) {
+        int i = 0;
+        while (i < args.length) {
+            String a = args[i];
+            if (GLOBAL_OPTIONS.contains(a)) {
+                i += 2;
+            } else if (GLOBAL_OPTIONS.stream().anyMatch(o -> a.startsWith(o + "="))) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        List<String> out = new ArrayList<>(Arrays.asList(args));
+        if (i == args.length) {
+            out.add("shell");
+        } else if (i < args.length && args[i].equals("--")) {
+            out.add(i, "run");
+        }
+        return out.toArray(String[]::new);
     }
 
     /** Where the config comes from: {@code --config} > {@code UVM_CONFIG} > the default path. */

@@ -16,6 +16,8 @@ import java.io.OutputStream;
 import dev.uvm.qemu.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,13 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one client connection: the hello exchange, then one request (run, list, status,
- * shutdown, stop-daemon). A connection that does not say hello in time is closed.
+ * Serves one client connection (docs/protocol.md): the hello exchange, then one request (run,
+ * jobs, logs, kill, list, status, shutdown, stop-daemon). A connection that does not send its
+ * hello and request within {@link #HANDSHAKE_TIMEOUT_MILLIS} is closed; a protocol error is
+ * answered with an error message and the connection closed. Nothing a connection sends affects
+ * another one.
  */
 final class ConnectionHandler implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     /** How long a new connection may take to send its hello and request. */
     static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+    /** Connections served at once (each holds a thread and about 80 KiB of buffers); more are refused. */
+    static final int MAX_CONNECTIONS = 512;
+    private static final Semaphore OPEN = new Semaphore(MAX_CONNECTIONS);
+    /** Requests still served while the daemon stops. */
+    private static final Set<String> READ_ONLY = Set.of("status", "list", "jobs", "logs");
 
     private final SocketChannel socket;
     private final Daemon daemon;
@@ -43,11 +53,15 @@ final class ConnectionHandler implements Runnable {
 
     @Override
     public void run() {
+        OutputStream out = new BufferedOutputStream(ChannelStreams.out(socket), 1 << 16);
+        if (!OPEN.tryAcquire()) {
+            refuse(out, "the uvm daemon serves " + MAX_CONNECTIONS + " connections already; try again later");
+            return;
+        }
         ScheduledFuture<?> deadline = watchdog.schedule(this::closeQuietly, HANDSHAKE_TIMEOUT_MILLIS,
                 TimeUnit.MILLISECONDS);
-        OutputStream out = new BufferedOutputStream(ChannelStreams.out(socket), 1 << 16);
         try (socket) {
-            DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 16));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 14));
             JsonNode hello = Wire.read(in).json();
             if (!"hello".equals(hello.path("type").asText())) {
                 throw new Wire.ProtocolException("the first message must be hello");
@@ -61,12 +75,15 @@ final class ConnectionHandler implements Runnable {
             JsonNode req = Wire.read(in).json();
             deadline.cancel(false);
             String type = req.path("type").asText();
-            if (daemon.isStopping() && !type.equals("status") && !type.equals("list")) {
+            if (daemon.isStopping() && !READ_ONLY.contains(type)) {
                 Wire.send(out, Wire.error("the uvm daemon is shutting down; try again in a moment").put("code", 125));
                 return;
             }
             switch (type) {
-                case "run" -> new RunSession(daemon.scheduler(), req, in, out).run();
+                case "run" -> run(RunRequest.parse(req), in, out);
+                case "jobs" -> Wire.send(out, new JobRequests(daemon.jobs()).list());
+                case "logs" -> new JobRequests(daemon.jobs()).logs(req, in, out);
+                case "kill" -> Wire.send(out, new JobRequests(daemon.jobs()).kill(req));
                 case "list" -> Wire.send(out, list());
                 case "status" -> Wire.send(out, daemon.status());
                 case "shutdown" -> Wire.send(out, shutdown(req));
@@ -89,6 +106,24 @@ final class ConnectionHandler implements Runnable {
             log.debug("client connection failed: {}", e.getMessage());
         } finally {
             deadline.cancel(false);
+            OPEN.release();
+        }
+    }
+
+    private void refuse(OutputStream out, String message) {
+        log.warn("refusing a client connection: {}", message);
+        try (socket) {
+            Wire.send(out, Wire.error(message).put("code", 125));
+        } catch (IOException ignored) {
+            // The client is gone.
+        }
+    }
+
+    private void run(RunRequest request, DataInputStream in, OutputStream out) throws IOException {
+        if (request.detach()) {
+            Wire.send(out, new JobRequests(daemon.jobs()).detach(request));
+        } else {
+            new RunSession(daemon.scheduler(), request, in, out).run();
         }
     }
 

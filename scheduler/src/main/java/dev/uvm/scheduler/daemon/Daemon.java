@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +68,7 @@ public final class Daemon {
     private FileChannel lockChannel;
     private UvmMetrics metrics;
     private volatile ConfigReloader reloader;
+    private volatile Jobs jobs;
     private ConfigWatcher watcher;
     private volatile String metricsBound;
     private FileLock lock;
@@ -83,10 +83,7 @@ public final class Daemon {
     /** Starts serving; returns false if another daemon holds the socket. */
     public boolean start() throws IOException {
         Path dir = socketPath.getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
+        PeerCheck.secureFolder(dir, loaded.config().daemon().socketGroup());
         Path lockFile = dir.resolve(socketPath.getFileName() + ".lock");
         lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
@@ -112,7 +109,6 @@ public final class Daemon {
         String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
         Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
         QemuDriver qemu = new QemuDriver(qemuBinary, Locations.imageDir(), dir.resolve("vms"), Locations.cacheDir(),
-                stateDir,
                 System.getenv("UVM_ACCEL"));
         driver = qemu;
         metrics = new UvmMetrics(driver.name());
@@ -127,7 +123,7 @@ public final class Daemon {
                     }
                 }));
         reloader = new ConfigReloader(scheduler, config);
-        qemu.recover(config.vms()).forEach(scheduler::adopt);
+        jobs = Jobs.open(scheduler, stateDir, socketPath);
         startMetrics(config.daemon().metricsAddress());
         if (configFile != null) {
             watcher = ConfigWatcher.start(configFile, reloader);
@@ -135,7 +131,7 @@ public final class Daemon {
         qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
-        Files.setPosixFilePermissions(socketPath, PosixFilePermissions.fromString("rw-------"));
+        PeerCheck.secureSocket(socketPath, loaded.config().daemon().socketGroup());
         Thread acceptor = new Thread(this::acceptLoop, "acceptor");
         acceptor.start();
         log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", VERSION,
@@ -196,6 +192,11 @@ public final class Daemon {
 
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** Background jobs ({@code uvm run --detach}). */
+    Jobs jobs() {
+        return jobs;
     }
 
     /** The live configuration and its pending changes. */

@@ -10,8 +10,6 @@ import dev.uvm.scheduler.lifecycle.Session;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,6 +32,8 @@ final class RunSession {
     /** Exit status of the client when uvm itself failed (as {@code docker run} uses 125). */
     static final int EXIT_UVM_ERROR = 125;
     private static final int SIGKILL = 9;
+    /** Highest signal number on Linux (SIGRTMAX). */
+    static final int MAX_SIGNAL = 64;
 
     private sealed interface Event permits VmReady, VmFailed, Output, Exited, Broken, Lost, ClientGone {
     }
@@ -68,44 +68,13 @@ final class RunSession {
     private final CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
     private final Session session;
 
-    RunSession(Scheduler scheduler, JsonNode req, DataInputStream in, OutputStream out) throws Wire.ProtocolException {
+    RunSession(Scheduler scheduler, RunRequest req, DataInputStream in, OutputStream out) {
         this.scheduler = scheduler;
-        this.vmName = req.path("vm").asText("default");
-        this.request = parse(req);
+        this.vmName = req.vm();
+        this.request = req.exec();
         this.in = in;
         this.out = out;
         this.session = new Session(Session.Kind.FOREGROUND, reason -> events.add(new Lost(reason)));
-    }
-
-    private static ExecRequest parse(JsonNode req) throws Wire.ProtocolException {
-        List<String> argv = strings(req.path("argv"));
-        if (argv.isEmpty()) {
-            throw new Wire.ProtocolException("run needs a non-empty \"argv\" array of strings");
-        }
-        boolean tty = req.path("tty").asBoolean(false);
-        try {
-            return new ExecRequest(argv, strings(req.path("env")), tty, req.path("rows").asInt(24),
-                    req.path("cols").asInt(80));
-        } catch (IllegalArgumentException e) {
-            throw new Wire.ProtocolException(e.getMessage());
-        }
-    }
-
-    private static List<String> strings(JsonNode array) throws Wire.ProtocolException {
-        List<String> out = new ArrayList<>();
-        if (array.isMissingNode() || array.isNull()) {
-            return out;
-        }
-        if (!array.isArray()) {
-            throw new Wire.ProtocolException("expected an array of strings");
-        }
-        for (JsonNode n : array) {
-            if (!n.isTextual()) {
-                throw new Wire.ProtocolException("expected an array of strings, found " + n.getNodeType());
-            }
-            out.add(n.asText());
-        }
-        return out;
     }
 
     void run() {
@@ -202,6 +171,15 @@ final class RunSession {
         };
     }
 
+    /** The signal number of a {@code signal} message: 1 to 64. */
+    static int signal(JsonNode msg) throws Wire.ProtocolException {
+        JsonNode n = msg.path("signal");
+        if (!n.canConvertToInt() || n.asInt() < 1 || n.asInt() > MAX_SIGNAL) {
+            throw new Wire.ProtocolException("\"signal\" must be a signal number from 1 to " + MAX_SIGNAL + ", got " + n);
+        }
+        return n.asInt();
+    }
+
     /** Forwards the client's stdin and control messages to the guest process. */
     private void readClient() {
         try {
@@ -217,8 +195,9 @@ final class RunSession {
                 } else if (f.type() == Wire.CONTROL) {
                     JsonNode msg = f.json();
                     switch (msg.path("type").asText()) {
-                        case "signal" -> channel.join().signal(msg.path("signal").asInt(15));
-                        case "resize" -> channel.join().resize(msg.path("rows").asInt(), msg.path("cols").asInt());
+                        case "signal" -> channel.join().signal(signal(msg));
+                        case "resize" -> channel.join().resize(RunRequest.dimension(msg, "rows", 24),
+                                RunRequest.dimension(msg, "cols", 80));
                         default -> throw new Wire.ProtocolException("unexpected control message \""
                                 + msg.path("type").asText() + "\" during a run");
                     }

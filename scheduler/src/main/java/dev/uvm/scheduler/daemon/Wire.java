@@ -1,5 +1,6 @@
 package dev.uvm.scheduler.daemon;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,8 +22,12 @@ public final class Wire {
     public static final int STDIN = 0x02;
     public static final int STDOUT = 0x03;
     public static final int STDERR = 0x04;
-    /** Largest payload of a control frame. */
-    public static final int MAX_CONTROL = 1 << 20;
+    /**
+     * Largest payload of a control frame, in bytes: a run request's argv and environment must fit
+     * the agent's 64 KiB EXEC frame anyway, and a small limit bounds what a connection may make
+     * the daemon allocate before it has proven anything.
+     */
+    public static final int MAX_CONTROL = 1 << 16;
     /** Largest payload of a stdio frame. */
     public static final int MAX_DATA = 1 << 16;
 
@@ -37,7 +42,12 @@ public final class Wire {
             if (type != CONTROL) {
                 throw new ProtocolException("expected a control frame, got frame type " + type);
             }
-            JsonNode n = JSON.readTree(payload);
+            JsonNode n;
+            try {
+                n = JSON.readTree(payload);
+            } catch (JsonProcessingException e) {
+                throw new ProtocolException("control frame is not valid JSON: " + e.getOriginalMessage());
+            }
             if (n == null || !n.isObject() || !n.path("type").isTextual()) {
                 throw new ProtocolException("control frame is not a JSON object with a \"type\" field");
             }
@@ -62,6 +72,7 @@ public final class Wire {
         if (type < CONTROL || type > STDERR) {
             throw new ProtocolException("unknown frame type " + type);
         }
+        // An unsigned length over the limit reads as negative here.
         if (len < 0 || len > max) {
             throw new ProtocolException("frame of type " + type + " claims " + Integer.toUnsignedString(len)
                     + " bytes; the limit is " + max);

@@ -1,0 +1,47 @@
+package dev.uvm.scheduler.client;
+
+import dev.uvm.scheduler.daemon.Wire;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+/** {@code uvm kill [-s SIGNAL] ID}: sends a signal to a background job's process group. */
+@Command(name = "kill", description = "Send a signal (default TERM) to a background job.")
+final class KillCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL", defaultValue = "TERM",
+            description = "Signal name (TERM, KILL, INT, HUP, ...) or number (default: ${DEFAULT-VALUE}).")
+    String signal;
+
+    @Parameters(paramLabel = "ID", description = "The job (see uvm jobs).")
+    String job;
+
+    @Override
+    public Integer call() throws IOException {
+        int number;
+        try {
+            number = Signals.parse(signal);
+        } catch (IllegalArgumentException e) {
+            System.err.println("uvm: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        try (DaemonConnection conn = main.connect(false)) {
+            conn.request(Wire.message("kill").put("job", job).put("signal", number));
+            return 0;
+        } catch (DaemonConnection.DaemonError e) {
+            System.err.println("uvm: " + e.getMessage());
+            return e.exitCode();
+        } catch (IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
+            System.err.println("uvm: no daemon is running on " + main.socketPath() + " (so there are no jobs)");
+            return 1;
+        }
+    }
+}
