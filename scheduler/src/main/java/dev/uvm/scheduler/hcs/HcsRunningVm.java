@@ -90,6 +90,8 @@ final class HcsRunningVm implements RunningVm {
                 }
             } catch (HcsException e) {
                 log.info("VM {}: {}", name, e.getMessage());
+            } catch (IllegalStateException handleClosed) {
+                // kill() gave up on terminating and closed the handle; HCS terminates the VM.
             } finally {
                 request.complete(null);
             }
