@@ -1,0 +1,59 @@
+package dev.uvm.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Values from the config reach QEMU as values, never as extra options. */
+class QemuCommandLineTest {
+    private static QemuSpec spec(Path runDir, QemuSpec.Share share, String cmdline, Accel accel) {
+        return new QemuSpec("default", Path.of("/usr/bin/qemu-system-x86_64"), Path.of("/img/vmlinux"),
+                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share);
+    }
+
+    private static String after(List<String> args, String option, String prefix) {
+        for (int i = 0; i < args.size() - 1; i++) {
+            if (args.get(i).equals(option) && args.get(i + 1).startsWith(prefix)) {
+                return args.get(i + 1);
+            }
+        }
+        throw new AssertionError("no " + option + " " + prefix + "... in " + args);
+    }
+
+    @Test
+    void commasInPaths_areDoubled_soTheyCannotAddOptions() {
+        Path evil = Path.of("/tmp/a,server=on,path=/etc/x");
+        QemuSpec.Share share = new QemuSpec.Share(Path.of("/home/u/share,readonly=off"), "uvmshare", "/mnt/host", true);
+        List<String> args = QemuCommandLine.build(spec(evil, share, "", Accel.TCG));
+        assertEquals("socket,id=agent,server=on,wait=off,path=/tmp/a,,server=on,,path=/etc/x/agent.sock",
+                after(args, "-chardev", "socket,"));
+        assertEquals("local,id=share0,security_model=none,readonly=on,path=/home/u/share,,readonly=off",
+                after(args, "-fsdev", "local,"));
+        assertEquals("unix:/tmp/a,,server=on,,path=/etc/x/qmp.sock,server=on,wait=off", after(args, "-qmp", "unix:"));
+    }
+
+    @Test
+    void kernelCommandLine_isOneArgument_withTheFixedPartFirst() {
+        List<String> args = QemuCommandLine.build(spec(Path.of("/run/uvm/vms/default"), null,
+                "quiet -device foo", Accel.KVM));
+        String append = after(args, "-append", "");
+        assertTrue(append.startsWith(QemuSpec.BASE_CMDLINE), append);
+        assertTrue(append.endsWith(" quiet -device foo"), append);
+        assertFalse(args.contains("foo"), "the command line never becomes QEMU arguments");
+        assertFalse(append.contains("tsc_early_khz"), "KVM guests calibrate their own clock");
+    }
+
+    @Test
+    void tcg_passesTheHostTscRate_soMicrovmGuestsDoNotHang() {
+        String append = after(QemuCommandLine.build(spec(Path.of("/r"), null, "", Accel.TCG)), "-append", "");
+        long khz = QemuCommandLine.hostTscKhz();
+        if (khz > 0) {
+            assertTrue(append.contains(" tsc_early_khz=" + khz), append);
+        }
+        assertEquals("512M", after(QemuCommandLine.build(spec(Path.of("/r"), null, "", Accel.TCG)), "-m", ""));
+    }
+}
