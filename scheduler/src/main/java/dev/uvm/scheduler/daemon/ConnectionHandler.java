@@ -138,7 +138,8 @@ final class ConnectionHandler implements Runnable {
                     .put("memoryBytes", s.memoryBytes())
                     .put("hostResidentBytes", s.vmmPid() > 0 ? ProcStatus.residentBytes(s.vmmPid()) : -1)
                     .put("idleTimeoutMillis", s.idleTimeoutMillis())
-                    .put("idleDeadlineMillis", s.idleDeadlineMillis());
+                    .put("idleDeadlineMillis", s.idleDeadlineMillis())
+                    .put("retryAtMillis", s.retryAtMillis());
             var pending = n.putArray("pendingChanges");
             daemon.config().pending(s.name()).forEach(pending::add);
             n.put("lastStopReason", s.lastStopReason());

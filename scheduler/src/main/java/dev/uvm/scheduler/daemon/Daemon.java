@@ -109,6 +109,7 @@ public final class Daemon {
         String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
         Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
         QemuDriver qemu = new QemuDriver(qemuBinary, Locations.imageDir(), dir.resolve("vms"), Locations.cacheDir(),
+                stateDir,
                 System.getenv("UVM_ACCEL"));
         driver = qemu;
         metrics = new UvmMetrics(driver.name());
@@ -124,6 +125,7 @@ public final class Daemon {
                 }));
         reloader = new ConfigReloader(scheduler, config);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
+        qemu.recover(config.vms()).forEach(scheduler::adopt);
         startMetrics(config.daemon().metricsAddress());
         if (configFile != null) {
             watcher = ConfigWatcher.start(configFile, reloader);
