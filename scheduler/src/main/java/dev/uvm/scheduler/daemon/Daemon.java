@@ -106,12 +106,7 @@ public final class Daemon {
         handlers = Executors.newCachedThreadPool(named("client"));
         watchdog = Executors.newSingleThreadScheduledExecutor(named("handshake-watchdog"));
         UvmConfig config = loaded.config();
-        String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
-        Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
-        QemuDriver qemu = new QemuDriver(qemuBinary, Locations.imageDir(), dir.resolve("vms"), Locations.cacheDir(),
-                stateDir,
-                System.getenv("UVM_ACCEL"));
-        driver = qemu;
+        driver = Backends.create(config.daemon(), dir.resolve("vms"), stateDir);
         metrics = new UvmMetrics(driver.name());
         scheduler = new Scheduler(config, driver, loop, workers, timers, LifecycleListener.all(new TransitionLog(),
                 new MetricsListener(metrics, name -> reloader == null ? config.vm(name) : reloader.vm(name)),
@@ -125,12 +120,16 @@ public final class Daemon {
                 }));
         reloader = new ConfigReloader(scheduler, config);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
-        qemu.recover(config.vms()).forEach(scheduler::adopt);
+        if (driver instanceof QemuDriver qemu) {
+            qemu.recover(config.vms()).forEach(scheduler::adopt);
+        }
         startMetrics(config.daemon().metricsAddress());
         if (configFile != null) {
             watcher = ConfigWatcher.start(configFile, reloader);
         }
-        qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
+        if (driver instanceof QemuDriver qemu) {
+            qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
+        }
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         PeerCheck.secureSocket(socketPath, loaded.config().daemon().socketGroup());
@@ -159,15 +158,6 @@ public final class Daemon {
         }
     }
 
-    private static Path findOnPath(String exe) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(d, exe);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return Path.of("/usr/bin", exe);
-    }
 
     private void acceptLoop() {
         while (!stopping.get()) {
