@@ -33,6 +33,7 @@ final class UvmDaemon implements AutoCloseable {
     final Path config;
     final Path log;
     private final Map<String, String> env = new HashMap<>();
+    private final Map<String, String> daemonEnv = new HashMap<>();
     private Process process;
 
     UvmDaemon(String configText) throws IOException {
@@ -66,6 +67,7 @@ final class UvmDaemon implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(UVM.toString(), "daemon").redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().putAll(env);
+        pb.environment().putAll(daemonEnv);
         process = pb.start();
         // Not just the socket file: a crashed predecessor may have left one behind.
         await().atMost(Duration.ofSeconds(60)).until(() -> log().contains("listening on " + socket)
@@ -74,6 +76,17 @@ final class UvmDaemon implements AutoCloseable {
             throw new IllegalStateException("daemon exited with " + process.exitValue() + ": " + log());
         }
         return this;
+    }
+
+    /** Sets a variable for the daemon process only, not its clients (e.g. JAVA_TOOL_OPTIONS=-Xmx64m). */
+    UvmDaemon daemonEnv(String key, String value) {
+        daemonEnv.put(key, value);
+        return this;
+    }
+
+    /** The environment clients get (socket, config, state and cache folders), for clients started elsewhere. */
+    Map<String, String> clientEnv() {
+        return Map.copyOf(env);
     }
 
     Process process() {

@@ -1,0 +1,103 @@
+package dev.uvm.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code uvm shell} as a person uses it: in a real terminal (a tmux pane), with a PTY in the
+ * guest, window resizes, Ctrl-C reaching the guest's foreground process, and the terminal left as
+ * it was found; and without a terminal, as a plain pipe.
+ */
+class ShellE2ETest {
+    private static final Pattern PTS = Pattern.compile("(/dev/pts/\\d+)");
+    private static UvmDaemon daemon;
+
+    @BeforeAll
+    static void startDaemon() throws Exception {
+        daemon = new UvmDaemon("[vm]\nvmIdleTimeout = 120000\n").start();
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        daemon.close();
+    }
+
+    @Test
+    void shellInTerminal_hasPtyPromptResizeAndCtrlC_andRestoresTerminalOnExit() throws Exception {
+        Path before = daemon.dir.resolve("stty.before");
+        Path after = daemon.dir.resolve("stty.after");
+        Path script = daemon.dir.resolve("shell.sh");
+        StringBuilder sh = new StringBuilder("#!/bin/sh\n");
+        for (Map.Entry<String, String> e : daemon.clientEnv().entrySet()) {
+            sh.append("export ").append(e.getKey()).append("='").append(e.getValue()).append("'\n");
+        }
+        sh.append("stty -g > ").append(before).append('\n')
+                .append(UvmDaemon.UVM).append(" shell\n")
+                .append("echo \"uvm-exit=$?\"\n")
+                .append("stty -g > ").append(after).append('\n')
+                .append("exec sleep 3600\n");
+        Files.writeString(script, sh);
+        try (Tmux tmux = Tmux.start(daemon.dir.resolve("tmux.sock"), 100, 30, "sh " + script)) {
+            tmux.awaitScreen("the guest's login prompt", s -> s.contains("uvm:~#"));
+
+            tmux.line("echo $((6*7)); tty");
+            String screen = tmux.awaitScreen("a command's output and the PTY's name", s -> s.contains("\n42\n")
+                    && PTS.matcher(s).find());
+            Matcher pts = PTS.matcher(screen);
+            assertTrue(pts.find());
+
+            tmux.resize(132, 43);
+            awaitGuestTerminalSize(pts.group(1), "43 132");
+            tmux.line("stty size");
+            tmux.awaitScreen("stty size in the guest after the resize", s -> s.contains("\n43 132\n"));
+
+            tmux.line("sleep 1000");
+            awaitSleepRunning(true);
+            tmux.send("C-c");
+            awaitSleepRunning(false);
+            tmux.line("echo status=$?");
+            tmux.awaitScreen("the prompt back after Ctrl-C, the command killed by SIGINT",
+                    s -> s.contains("^C") && s.contains("\nstatus=130\n"));
+
+            tmux.line("exit");
+            tmux.awaitScreen("uvm's exit status", s -> s.contains("uvm-exit=0"));
+            assertTrue(Files.exists(after), tmux.screen());
+            assertEquals(Files.readString(before), Files.readString(after),
+                    "terminal settings (stty -g) before and after uvm shell");
+        }
+    }
+
+    @Test
+    void shellWithoutTerminal_isAPipe_andPlainUvmIsAShell() throws Exception {
+        UvmDaemon.Result r = daemon.uvmWithInput("tty; echo sum=$((2+3)); exit 4\n".getBytes(), "shell");
+        assertEquals(4, r.exit(), r.toString());
+        assertTrue(r.stdout().contains("not a tty"), r.toString());
+        assertTrue(r.stdout().contains("sum=5\n"), r.toString());
+
+        UvmDaemon.Result plain = daemon.uvmWithInput("echo plain-$HOME\n".getBytes());
+        assertEquals(new UvmDaemon.Result(0, "plain-/root\n", ""), plain);
+    }
+
+    private static void awaitGuestTerminalSize(String pts, String size) {
+        await("the guest PTY resized to " + size)
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> daemon.uvm("run", "--", "stty", "-F", pts, "size").stdout().strip().equals(size));
+    }
+
+    private static void awaitSleepRunning(boolean running) {
+        await(running ? "sleep running in the guest" : "sleep gone from the guest")
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> (daemon.uvm("run", "--", "pidof", "sleep").exit() == 0) == running);
+    }
+}
