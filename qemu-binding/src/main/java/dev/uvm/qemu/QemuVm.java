@@ -71,9 +71,11 @@ public final class QemuVm implements AutoCloseable {
         QmpClient qmp = null;
         AgentConnection agent = null;
         try {
-            qmp = QmpClient.connect(awaitSocket(spec, process, spec.qmpSocket(), deadline), QMP_TIMEOUT);
+            Path qmpSocket = awaitSocket(spec, process, spec.qmpSocket(), deadline);
+            qmp = retryRefused(spec, process, deadline, () -> QmpClient.connect(qmpSocket, QMP_TIMEOUT));
             long vmmUp = System.nanoTime() - start;
-            agent = AgentConnection.connect(spec.name(), awaitSocket(spec, process, spec.agentSocket(), deadline));
+            Path agentSocket = awaitSocket(spec, process, spec.agentSocket(), deadline);
+            agent = retryRefused(spec, process, deadline, () -> AgentConnection.connect(spec.name(), agentSocket));
             String ready = awaitReady(spec, process, agent, deadline, bootTimeout);
             long readyAt = System.nanoTime() - start;
             long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
@@ -186,6 +188,28 @@ public final class QemuVm implements AutoCloseable {
             sleepMillis(2);
         }
         return socket;
+    }
+
+    /** A connect step that may be refused while QEMU is between bind() and listen(). */
+    private interface Connect<T> {
+        T open() throws IOException;
+    }
+
+    /** Retries a refused connect until the deadline (QEMU creates a socket file just before it listens). */
+    private static <T> T retryRefused(QemuSpec spec, Process process, long deadline, Connect<T> connect)
+            throws IOException, BootException {
+        while (true) {
+            try {
+                return connect.open();
+            } catch (IOException e) {
+                boolean refused = e instanceof java.net.ConnectException
+                        || String.valueOf(e.getMessage()).contains("Connection refused");
+                if (!refused || !process.isAlive() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleepMillis(2);
+            }
+        }
     }
 
     private static String awaitReady(QemuSpec spec, Process process, AgentConnection agent, long deadline,
