@@ -1,0 +1,224 @@
+# The Markdown report of bench/run.sh, from the files in $res. Sourced by run.sh; prints to stdout.
+
+m() { sed -n "s/^$1=//p" "$res/machine"; }
+
+# row NUM WHAT N MEDIAN P90 TARGET RESULT
+row() { printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$@"; }
+
+# ms FILE: "n median p90" of FILE in whole milliseconds
+ms_stats() {
+	local s
+	s=$(stats "$1")
+	echo "$(echo "$s" | cut -d' ' -f1) $(fmt "$(echo "$s" | cut -d' ' -f2)" "${2:-0}") $(fmt "$(echo "$s" | cut -d' ' -f3)" "${2:-0}")"
+}
+
+results_table() {
+	local a=$1 r=$res/$1 n med p90 u_med u_p90 b_med b_p90 rt rt90 ok line
+	echo "| # | measurement | n | median | p90 | target | result |"
+	echo "|---|---|---|---|---|---|---|"
+
+	# 1. cold start against raw QEMU
+	read -r n u_med u_p90 <<<"$(ms_stats "$r.cold-uvm")"
+	row 1 "cold start: \`uvm run -- true\`, daemon up, VM stopped (client JVM, boot, command)" "$n" "$u_med ms" "$u_p90 ms" "" ""
+	read -r n b_med b_p90 <<<"$(ms_stats "$r.cold-raw")"
+	row 1 "same image, plain \`qemu-system-x86_64\` (the daemon's command line): start, agent READY, \`true\`, power-off" "$n" "$b_med ms" "$b_p90 ms" "" ""
+	rt=$(ratio "$u_med" "$b_med") rt90=$(ratio "$u_p90" "$b_p90")
+	ok=1
+	[ "$rt" != - ] && le "$rt" 1.15 && ok=0
+	row 1 "**uvm / raw QEMU**" "" "**${rt}x**" "${rt90}x" "within 1.15x" "$( [ "$rt" = - ] && echo "not measured" || met $ok)"
+
+	# 2. libvirt
+	if [ -s "$r.cold-libvirt" ]; then
+		read -r n b_med b_p90 <<<"$(ms_stats "$r.cold-libvirt")"
+		row 2 "same kernel through libvirt: \`virsh create\` (q35), agent READY, \`true\`, power-off" "$n" "$b_med ms" "$b_p90 ms" "" ""
+		rt=$(ratio "$u_med" "$b_med") rt90=$(ratio "$u_p90" "$b_p90")
+		ok=1
+		lt "$u_med" "$b_med" && ok=0
+		row 2 "**uvm / libvirt**" "" "**${rt}x**" "${rt90}x" "uvm faster" "$(met $ok)"
+	else
+		row 2 "libvirt (q35) comparison" "0" "-" "-" "uvm faster" "not measured: $(cat "$r.libvirt-error" 2>/dev/null | tr '\n|' '  ' || true)${libvirt_note}"
+	fi
+
+	# 3. warm session
+	read -r n u_med u_p90 <<<"$(ms_stats "$r.warm-uvm" 1)"
+	row 3 "warm: \`uvm run -- true\`, VM running (client JVM included; hyperfine)" "$n" "$u_med ms" "$u_p90 ms" "" ""
+	read -r n b_med b_p90 <<<"$(ms_stats "$r.warm-floor" 1)"
+	row 3 "floor: a Java \`main\` printing one line, bin/uvm's client JVM flags and class path" "$n" "$b_med ms" "$b_p90 ms" "" ""
+	rt=$(ratio "$u_med" "$b_med") rt90=$(ratio "$u_p90" "$b_p90")
+	ok=1
+	[ "$rt" != - ] && le "$rt" 1.5 && ok=0
+	row 3 "**uvm warm / floor**" "" "**${rt}x**" "${rt90}x" "within 1.5x" "$( [ "$rt" = - ] && echo "not measured" || met $ok)"
+	line=$(grep '^total ' "$r.sessions" 2>/dev/null || true)
+	if [ -n "$line" ]; then
+		read -r _ n med p90 p99 max <<<"$line"
+		ok=1
+		lt "$p99" 15 && ok=0
+		row 3 "daemon side: connect, hello, \`run true\`, exit, from a JVM that stays up (p99 **$p99 ms**, max $max ms)" "$n" "$med ms" "$p90 ms" "p99 under 15 ms" "$(met $ok)"
+	else
+		row 3 "daemon side session latency" "0" "-" "-" "p99 under 15 ms" "not measured"
+	fi
+
+	# 4. idle reclamation
+	if [ -s "$r.idle-late" ]; then
+		read -r n med p90 p99 min max <<<"$(stats "$r.idle-late")"
+		ok=1
+		lt "$p99" 100 && ok=0
+		row 4 "idle teardown lateness: \`from=idle to=stopping\` log time minus the idle deadline in /metrics (p99 **$p99 ms**, min $min, max $max)" "$n" "$(fmt "$med") ms" "$p90 ms" "p99 under 100 ms" "$(met $ok)"
+	else
+		row 4 "idle teardown lateness" "0" "-" "-" "p99 under 100 ms" "not measured"
+	fi
+
+	# 5. footprint
+	if [ -s "$r.daemon-idle" ]; then
+		read -r secs cpu rss max thr <<<"$(cat "$r.daemon-idle")"
+		row 5 "daemon idle ${secs} s, no VM: CPU $cpu % of one core, RSS $((rss / 1024)) MiB (max $((max / 1024)) MiB), $thr threads" "1" "" "" "(no target)" "reported"
+	fi
+	if [ -s "$r.qemu-smaps" ]; then
+		read -r total guest tcg image other <<<"$(cat "$r.qemu-smaps")"
+		local over=$((total - guest)) touched used
+		used=$(awk '/^MemTotal:/ { t = $2 } /^MemFree:/ { f = $2 } END { if (t) print int((t - f) / 1024); else print "-" }' "$r.guest-meminfo" 2>/dev/null)
+		ok=1
+		[ $((other / 1024)) -le 5 ] && ok=0
+		row 5 "QEMU RSS $((total / 1024)) MiB = guest RAM touched $((guest / 1024)) MiB + VMM $((over / 1024)) MiB (TCG code cache $((tcg / 1024)), kernel+initrd files kept mapped $((image / 1024)), rest $((other / 1024)) MiB); guest MemTotal-MemFree $used MiB" "1" "" "" "Firecracker anchor: VMM overhead 5 MiB" "rest $((other / 1024)) MiB: $(met $ok)"
+	fi
+}
+
+phases_table() {
+	local a=$1 r=$res/$1
+	[ -s "$r.phases" ] || return 0
+	echo "| phase (ms from the daemon's start request) | n | median | p90 |"
+	echo "|---|---|---|---|"
+	local i name
+	for i in 1 2 3 4; do
+		case $i in
+		1) name="VMM up (QEMU answers QMP; /metrics phase \`vmm_up\`)" ;;
+		2) name="kernel entry (agent ready minus the guest's uptime; \`kernel_start\`)" ;;
+		3) name="init: \`Run /init\` (kernel entry + its dmesg time)" ;;
+		4) name="agent READY (\`agent_ready\`)" ;;
+		esac
+		awk -v c=$i '$c != "-" { print $c }' "$r.phases" >"$r.phase$i"
+		read -r n med p90 <<<"$(ms_stats "$r.phase$i")"
+		echo "| $name | $n | $med | $p90 |"
+	done
+	read -r n med p90 <<<"$(ms_stats "$r.phase-boot")"
+	echo "| boot done on the event loop (\`event=boot ... boot_ms\`) | $n | $med | $p90 |"
+	if [ -s "$r.ready-raw" ]; then
+		read -r n med p90 <<<"$(ms_stats "$r.ready-raw")"
+		echo "| raw QEMU: agent READY after its start | $n | $med | $p90 |"
+	fi
+	if [ -s "$r.ready-libvirt" ]; then
+		read -r n med p90 <<<"$(ms_stats "$r.ready-libvirt")"
+		echo "| libvirt: agent READY after \`virsh create\` was called | $n | $med | $p90 |"
+	fi
+}
+
+jmh_table() {
+	[ -s "$res/jmh.json" ] || { echo "JMH did not run: $(tail -3 "$res/jmh.txt" 2>/dev/null)"; return 0; }
+	echo "| JMH benchmark (one thread, fake driver, direct loop, no-op listener) | events/s | ± (99.9%) |"
+	echo "|---|---|---|"
+	jq -r '.[] | "| `\(.benchmark | sub("^.*\\."; ""))` | \(.primaryMetric.score | floor) | \(.primaryMetric.scoreError | if . == "NaN" then "-" else floor end) |"' "$res/jmh.json"
+}
+
+report() {
+	local mode=full
+	[ "$quick" = 1 ] && mode="quick (--quick: 3 repetitions; a smoke run, not for comparison)"
+	cat <<-EOF
+		# uvm benchmarks
+
+		Generated by \`bench/run.sh\`; do not edit by hand. Run: $mode, started $started_at, took $(m duration_s) s, commit $(m commit).
+
+		Every comparison ran back to back in one run on the same guest image (\`guest/out\`: kernel
+		\`vmlinux\`, \`initramfs.cpio\`), ${memory_mb} MiB and 1 vCPU everywhere. Cold boots of uvm, raw QEMU and
+		libvirt were interleaved round by round. Medians are middle values; p90/p99 are
+		nearest-rank percentiles (with 10 values, p90 is the 9th smallest). Benchmarks assert nothing;
+		the "result" column compares each figure with the performance issue's target.
+
+	EOF
+	local a
+	for a in "${accels[@]}"; do
+		echo "## Results: $(echo "$a" | tr a-z A-Z)"
+		echo
+		if [ "$a" = tcg ]; then
+			echo "Accelerator: **TCG** (QEMU's emulator). KVM: $(cat "$res/kvm")."
+		else
+			echo "Accelerator: **KVM**: $(cat "$res/kvm")."
+		fi
+		echo
+		results_table "$a"
+		echo
+		echo "### Boot phases ($a)"
+		echo
+		echo "Per cold \`uvm run\` boot: the daemon's \`uvm_vm_boot_phase_duration_seconds\` histogram (the sum's"
+		echo "increase over one boot) and \`event=boot\` log line; /init's start from the guest's dmesg."
+		echo
+		phases_table "$a"
+		echo
+	done
+	echo "## Event loop throughput"
+	echo
+	echo "\`bench/src/main/java/dev/uvm/bench/lifecycle/SessionEventsBench.java\`: session open and close events"
+	echo "handled by the scheduler's \`VmLifecycle\` on one thread (one event = one open or one close;"
+	echo "\`otherSessionHeld\`: the VM stays RUNNING; \`lastSession\`: every close arms the idle timer and moves"
+	echo "the VM to IDLE, every open cancels it). JMH: \`${jmh_args[*]}\`."
+	echo
+	jmh_table
+	echo
+	cat <<-EOF
+		## Machine
+
+		| | |
+		|---|---|
+		| CPU | $(m cpu), $(m cores) cores |
+		| memory | $(m mem_gib) GiB |
+		| kernel | $(m kernel), $(m os) |
+		| QEMU | $(m qemu) |
+		| libvirt | $(m libvirt) |
+		| Java | $(m java) |
+		| tools | $(m hyperfine), JMH 1.37 |
+		| load average (1, 5, 15 min) | at the start $(m load_start), at the end $(m load_end) |
+		| other QEMU processes on the machine | $(m other_qemus_start) at the start, $(m other_qemus_end) at the end |
+
+		The machine may have been shared with other work during the run (other developers' builds and
+		end-to-end tests): the load averages and foreign QEMU processes above say how much. Under TCG
+		every boot is CPU-bound, so boot figures move with that load; the ratios of interleaved runs
+		move less than the absolute figures.
+
+		## How each figure is measured
+
+		1. **Cold start.** One uvm daemon (own socket, config, state; \`UVM_ACCEL\` as above) stays up.
+		   Before each uvm run \`uvm shutdown\` stops the VM (untimed); the timed command is
+		   \`bin/uvm run -- true\` (JVM start, connect, boot, \`true\`, exit status). The raw QEMU run uses
+		   the daemon's own QEMU argument list, copied from \`/proc/PID/cmdline\` of its QEMU (only the
+		   socket folder differs), and \`bench/build/agent-true\` (built from \`guest/test/agentctl.c\`): one
+		   agent connection that waits for READY, runs \`true\` and sends POWEROFF; the time ends when QEMU
+		   has closed the socket (exited). The raw run's kernel command line was:
+
+		   \`$(sed -n '/^-append$/{n;p}' "$res/tcg.raw-argv" 2>/dev/null)\`
+		2. **libvirt.** \`virsh create\` of a transient q35 domain (libvirt has no microvm) with the same
+		   kernel, kernel command line, memory and vCPU count; virtio-serial channel \`uvm.agent\` to a Unix
+		   socket, console to a file, virtio balloon (\`bench/build/last-run/tcg.libvirt-domain.xml\` after a
+		   run). The initramfs is the image's plus the virtio-PCI modules and \`virtio_pci\` in /init's
+		   module list (\`bench/lib/libvirt-initramfs.sh\`), since the image, made for microvm, has only
+		   virtio-mmio. Timed from \`virsh create\` to QEMU's exit after READY, \`true\`, POWEROFF, as the raw
+		   run. libvirt: ${libvirt_note}.
+		3. **Warm session.** hyperfine (\`-N\`, 3 warm-up runs) of \`bin/uvm run -- true\` with the VM running
+		   and of the floor, \`java $client_flags -cp <bin/uvm's class path> dev.uvm.bench.Hello\`. The
+		   daemon-side figure comes from \`dev.uvm.bench.SessionLoad\`: one JVM opens $sessions sessions one after
+		   another ($session_warmup more first, not counted), each a new connection with hello, \`run true\`
+		   and the \`exit\` message, through the client's own \`DaemonConnection\`.
+		4. **Idle reclamation.** A second VM, \`[vm.idle]\` with \`vmIdleTimeout = ${idle_timeout_ms}ms\`, runs \`true\`
+		   and is left idle, $idle_cycles times. The idle deadline is read from
+		   \`uvm_vm_idle_deadline_timestamp_seconds\` while the timer is armed; the teardown start is the time
+		   stamp of the daemon's \`event=transition vm=idle from=idle to=stopping\` line (millisecond
+		   resolution).
+		5. **Footprint.** Daemon: CPU ticks and \`VmRSS\` from \`/proc/PID/stat\` and \`status\` over
+		   ${idle_window} s with no VM running, after all other measurements (so with its classes loaded and
+		   JIT-compiled). QEMU: \`/proc/PID/smaps\` of the running VM after the warm measurements, split into
+		   the guest RAM mapping (guest pages touched so far), TCG's code buffer (the anonymous rwx
+		   mapping; absent under KVM), the kernel and initramfs files QEMU keeps mapped, and the rest.
+		   The rest is what compares with Firecracker's 5 MiB VMM overhead.
+		6. **Event loop.** JMH, see above.
+
+		Raw figures of the last run: \`bench/build/last-run/\` (not committed).
+	EOF
+}

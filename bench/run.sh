@@ -1,0 +1,549 @@
+#!/usr/bin/env bash
+# uvm benchmarks: one command that builds what it needs, runs every comparison back to back on
+# the same guest image and prints a Markdown table, also written to BENCHMARKS.md.
+#
+#   bench/run.sh            full run (10 repetitions of each boot, 500 sessions, ...), about 10 min
+#   bench/run.sh --quick    smoke run (3 repetitions, fewer sessions and cycles), about 3 min;
+#                           writes bench/build/BENCHMARKS.quick.md instead of BENCHMARKS.md
+#   options: --output FILE (where the report goes), --no-libvirt (skip the libvirt comparison)
+#
+# Needs root for the Debian packages (libvirt-daemon-system, hyperfine, jq, curl) and for
+# libvirt. Everything runs under a private folder in /tmp: its own uvm daemon (socket, config,
+# state), its own QEMU processes and, when none was running, its own libvirtd and virtlogd; all
+# of them are stopped at the end, and only those.
+set -euo pipefail
+home=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+bench=$home/bench
+build=$bench/build
+. "$bench/lib/common.sh"
+
+quick=0
+out=
+with_libvirt=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=1 ;;
+	--output) out=${2:?--output needs a file}; shift ;;
+	--no-libvirt) with_libvirt=0 ;;
+	-h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown option $1 (see --help)" ;;
+	esac
+	shift
+done
+
+if [ "$quick" = 1 ]; then
+	reps=3 warm_runs=5 sessions=50 session_warmup=10 idle_cycles=3 idle_window=10
+	jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+	out=${out:-$build/BENCHMARKS.quick.md}
+else
+	reps=10 warm_runs=30 sessions=500 session_warmup=50 idle_cycles=20 idle_window=60
+	jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
+	out=${out:-$home/BENCHMARKS.md}
+fi
+memory_mb=512          # guest RAM of every VM here (uvm's default)
+idle_timeout_ms=2000   # vmIdleTimeout of the VM used for the idle-reclamation cycles
+settle_s=0.5           # pause before each cold boot, so the previous one's teardown is over
+started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+t_start=$(now_ms)
+
+# ------------------------------------------------------------------ dependencies and build
+
+say "setting up uvm (scripts/setup.sh)"
+"$home/scripts/setup.sh"
+
+pkgs=(hyperfine jq curl)
+[ "$with_libvirt" = 1 ] && pkgs+=(libvirt-daemon-system)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || die "need root to install: ${missing[*]}"
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+fi
+
+mkdir -p "$build"
+if [ ! -x "$build/agent-true" ] || [ "$bench/lib/agent-true.c" -nt "$build/agent-true" ] ||
+	[ "$home/guest/test/agentctl.c" -nt "$build/agent-true" ]; then
+	say "compiling agent-true (guest/test/agentctl.c)"
+	gcc -O2 -Wall -Wno-unused-function -o "$build/agent-true" "$bench/lib/agent-true.c"
+fi
+sched_jar=$(ls "$home"/scheduler/target/uvm-scheduler-*.jar | head -n 1)
+bench_jar=$(ls "$bench"/target/uvm-bench-*.jar 2>/dev/null | head -n 1 || true)
+if [ -z "$bench_jar" ] || [ "$sched_jar" -nt "$bench_jar" ] ||
+	[ -n "$(find "$bench/pom.xml" "$bench/src" -newer "$bench_jar" -type f -print -quit)" ]; then
+	say "building the benchmark module (mvn -f bench/pom.xml package)"
+	mvn -B -q -f "$bench/pom.xml" package
+fi
+[ "$with_libvirt" = 1 ] && "$bench/lib/libvirt-initramfs.sh" "$build/libvirt-initramfs.cpio"
+
+# the client's JVM flags, from bin/uvm itself, for the floor measurement
+client_flags=$(sed -n 's/^flags=(\(.*\))$/\1/p' "$home/bin/uvm" | head -n 1)
+[ -n "$client_flags" ] || die "cannot read the client's JVM flags from bin/uvm"
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+# ------------------------------------------------------------------ run folder and cleanup
+
+work=$(mktemp -d /tmp/uvm-bench.XXXXXX)
+res=$work/results
+mkdir -p "$res"
+dpid=
+qconf_backup=
+started_libvirtd=
+started_virtlogd=
+domain=uvm-bench-${work##*.}
+virsh=(virsh -q -c qemu:///system)
+
+stop_daemon() {
+	[ -n "$dpid" ] || return 0
+	if alive "$dpid"; then
+		timeout 120 "$home/bin/uvm" stop-daemon >/dev/null 2>&1 || true
+		wait_until 90 dead "$dpid" || kill -9 "$dpid" 2>/dev/null || true
+	fi
+	wait "$dpid" 2>/dev/null || true
+	dpid=
+}
+
+cleanup() {
+	set +e
+	stop_daemon
+	if [ "$with_libvirt" = 1 ] && command -v virsh >/dev/null; then
+		"${virsh[@]}" destroy "$domain" >/dev/null 2>&1
+	fi
+	for p in $(our_qemus "$work"); do
+		kill -9 "$p" 2>/dev/null
+	done
+	[ -n "$started_libvirtd" ] && kill "$started_libvirtd" 2>/dev/null
+	[ -n "$started_virtlogd" ] && kill "$started_virtlogd" 2>/dev/null
+	if [ -n "$qconf_backup" ]; then
+		cp "$qconf_backup" /etc/libvirt/qemu.conf
+	fi
+	rm -rf "$build/last-run"
+	cp -r "$res" "$build/last-run" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ------------------------------------------------------------------ machine details
+
+other_qemus() { ps -eo comm= | grep -c '^qemu-system' || true; }
+{
+	echo "cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	echo "cores=$(nproc)"
+	echo "mem_gib=$(awk '/^MemTotal:/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)"
+	echo "kernel=$(uname -sr)"
+	echo "os=$(. /etc/os-release && echo "$PRETTY_NAME")"
+	echo "qemu=$(qemu-system-x86_64 --version | head -n 1)"
+	echo "java=$("$java" -version 2>&1 | head -n 1)"
+	echo "hyperfine=$(hyperfine --version)"
+	echo "libvirt=$( [ "$with_libvirt" = 1 ] && libvirtd --version 2>/dev/null || echo "not used")"
+	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "other_qemus_start=$(other_qemus)"
+	echo "commit=$(git -C "$home" rev-parse --short HEAD 2>/dev/null)$(git -C "$home" diff --quiet HEAD -- 2>/dev/null || echo ' (work tree with uncommitted changes)')"
+} >"$res/machine"
+
+# ------------------------------------------------------------------ the uvm daemon
+
+free_port() {
+	local p
+	for p in $(seq 19400 19499); do
+		if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
+			echo "$p"
+			return
+		fi
+	done
+	die "no free port in 19400-19499 for the metrics endpoint"
+}
+
+# daemon_start ACCEL: the daemon with its own socket, config, state and cache under $work/ACCEL
+daemon_start() {
+	local accel=$1 d=$work/$1
+	mkdir -p "$d"
+	port=$(free_port)
+	cat >"$d/uvm.conf" <<-EOF
+		[daemon]
+		metricsAddress = 127.0.0.1:$port
+		stateDir = $d/state
+		[vm]
+		memory = ${memory_mb}MB
+		processors = 1
+		vmIdleTimeout = 30min
+		[vm.idle]
+		vmIdleTimeout = ${idle_timeout_ms}ms
+	EOF
+	export UVM_SOCKET=$d/uvm.sock UVM_CONFIG=$d/uvm.conf UVM_ACCEL=$accel
+	export XDG_STATE_HOME=$d/xdg-state XDG_CACHE_HOME=$d/xdg-cache
+	metrics_url=http://127.0.0.1:$port/metrics
+	daemon_log=$d/daemon.log
+	"$home/bin/uvm" daemon >"$daemon_log" 2>&1 &
+	dpid=$!
+	wait_until 60 test -S "$UVM_SOCKET" || die "daemon did not create its socket: $(tail -5 "$daemon_log")"
+	wait_until 30 curl -fsS -o /dev/null --max-time 2 "$metrics_url" || die "no metrics at $metrics_url"
+	say "daemon pid $dpid ($accel), socket $UVM_SOCKET, metrics $metrics_url"
+}
+
+uvm() { "$home/bin/uvm" "$@"; }
+
+boot_lines() { grep -c "event=boot vm=$1 result=ok" "$daemon_log" || true; }
+phase_sum() { metric uvm_vm_boot_phase_duration_seconds_sum "phase=\"$1\",vm=\"default\"" "$metrics_url"; }
+vm_pid() { grep "event=boot vm=$1 result=ok" "$daemon_log" | tail -n 1 | sed -n 's/.* vmm_pid=\([0-9]*\).*/\1/p'; }
+
+# ------------------------------------------------------------------ the raw QEMU command line
+
+# capture_argv ACCEL: the daemon's own QEMU argument list, read from /proc of its running QEMU,
+# with the daemon's VM folder replaced by the raw runs' folder
+capture_argv() {
+	local d=$work/$1 pid
+	pid=$(vm_pid default)
+	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || die "no running QEMU of the daemon to copy the command line from"
+	mapfile -d '' -t daemon_argv <"/proc/$pid/cmdline"
+	local vmdir
+	vmdir=$(dirname "$UVM_SOCKET")/vms/default
+	printf '%s\n' "${daemon_argv[@]}" | grep -qF "$vmdir/agent.sock" || die "the daemon's QEMU does not use $vmdir"
+	raw_dir=$d/raw
+	mkdir -p "$raw_dir"
+	raw_argv=()
+	local a
+	for a in "${daemon_argv[@]}"; do
+		raw_argv+=("${a//$vmdir/$raw_dir}")
+	done
+	printf '%s\n' "${raw_argv[@]}" >"$res/$1.raw-argv"
+	kernel_path=$(printf '%s\n' "${daemon_argv[@]}" | sed -n '/^-kernel$/{n;p}')
+	initrd_path=$(printf '%s\n' "${daemon_argv[@]}" | sed -n '/^-initrd$/{n;p}')
+	kernel_cmdline=$(printf '%s\n' "${daemon_argv[@]}" | sed -n '/^-append$/{n;p}')
+}
+
+# raw_boot DIR TIMEOUT_S ARGV...: one boot: QEMU, READY, `true`, POWEROFF, QEMU gone.
+# Prints "total_ms ready_ms"; fails when the agent did not answer in time.
+raw_boot() {
+	local dir=$1 limit=$2 t0 t1 q ok=0
+	shift 2
+	rm -f "$dir/agent.sock" "$dir/qmp.sock" "$dir/console.log"
+	t0=$(now_ns)
+	"$@" </dev/null >"$dir/qemu.log" 2>&1 &
+	q=$!
+	if AGENTCTL_T0_NS=$t0 timeout $((limit + 20)) "$build/agent-true" "$dir/agent.sock" "$limit" >"$dir/agent.out" 2>&1; then
+		t1=$(now_ns)
+		ok=1
+	fi
+	wait_until 10 dead "$q" || kill -9 "$q" 2>/dev/null || true
+	wait "$q" 2>/dev/null || true
+	[ "$ok" = 1 ] || return 1
+	echo "$(((t1 - t0) / 1000000)) $(sed -n 's/^ready_ms //p' "$dir/agent.out")"
+}
+
+# kvm_probe: boots the daemon's command line with -accel kvm (without the TCG-only
+# tsc_early_khz); KVM counts as working only when the agent answers within 15 s.
+kvm_probe() {
+	if [ ! -e /dev/kvm ]; then
+		kvm_reason="/dev/kvm does not exist"
+		return 1
+	fi
+	local dir=$work/kvm-probe argv=() a
+	mkdir -p "$dir"
+	for a in "${raw_argv[@]}"; do
+		a=${a//$raw_dir/$dir}
+		[ "$a" = tcg ] && a=kvm
+		argv+=("$(echo "$a" | sed 's/ tsc_early_khz=[0-9]*//')")
+	done
+	if raw_boot "$dir" 15 "${argv[@]}" >/dev/null; then
+		kvm_reason="a probe boot with -accel kvm reached the guest agent"
+		return 0
+	fi
+	kvm_reason="/dev/kvm exists, but a probe boot of the same image with -accel kvm did not reach the guest agent within 15 s"
+	local last
+	last=$(grep -v '^$' "$dir/qemu.log" 2>/dev/null | tail -n 1 || true)
+	[ -n "$last" ] && kvm_reason="$kvm_reason (QEMU: $last)"
+	[ -d /sys/module/kvm_pvm ] && kvm_reason="$kvm_reason; the host's KVM is the paravirtual nested kvm_pvm"
+	return 1
+}
+
+# ------------------------------------------------------------------ libvirt
+
+libvirt_up() {
+	[ "$with_libvirt" = 1 ] || return 1
+	if "${virsh[@]}" version >/dev/null 2>&1; then
+		libvirt_note="an already running libvirtd was used as configured"
+		return 0
+	fi
+	command -v libvirtd >/dev/null || { libvirt_note="libvirtd is not installed"; return 1; }
+	# libvirt re-probes QEMU's capabilities (about a minute) at every domain start when KVM
+	# worked for the root-run probe but /dev/kvm is not usable by its QEMU user; this machine's
+	# /dev/kvm is root-only (0600), so QEMU runs as root here, as uvm's does. The file is
+	# restored at the end.
+	qconf_backup=$work/qemu.conf.orig
+	cp /etc/libvirt/qemu.conf "$qconf_backup"
+	printf '\n# added by uvm bench/run.sh for its run; restored afterwards\nuser = "+0"\ngroup = "+0"\n' >>/etc/libvirt/qemu.conf
+	if ! pgrep -x virtlogd >/dev/null; then
+		virtlogd -d --pid-file "$work/virtlogd.pid"
+		wait_until 10 test -s "$work/virtlogd.pid" && started_virtlogd=$(cat "$work/virtlogd.pid")
+	fi
+	libvirtd -d --pid-file "$work/libvirtd.pid"
+	wait_until 10 test -s "$work/libvirtd.pid" && started_libvirtd=$(cat "$work/libvirtd.pid")
+	wait_until 30 "${virsh[@]}" version >/dev/null 2>&1 || { libvirt_note="libvirtd did not start"; return 1; }
+	libvirt_note="libvirtd and virtlogd were started for the run (no service manager here) and stopped after it; its QEMU ran as root (qemu.conf user/group +0), as uvm's does, because libvirt re-probes QEMU at every start when its QEMU user cannot open /dev/kvm (root-only here)"
+	return 0
+}
+
+# libvirt_xml ACCEL: a q35 domain with the same kernel, command line, memory and vCPUs; the
+# agent port is a virtio-serial channel to a Unix socket, the console a file
+libvirt_xml() {
+	local type=qemu
+	[ "$1" = kvm ] && type=kvm
+	lv_dir=$work/$1/libvirt
+	mkdir -p "$lv_dir"
+	cat >"$lv_dir/domain.xml" <<-EOF
+		<domain type='$type'>
+		  <name>$domain</name>
+		  <memory unit='MiB'>$memory_mb</memory>
+		  <vcpu>1</vcpu>
+		  <os>
+		    <type arch='x86_64' machine='q35'>hvm</type>
+		    <kernel>$kernel_path</kernel>
+		    <initrd>$build/libvirt-initramfs.cpio</initrd>
+		    <cmdline>$kernel_cmdline</cmdline>
+		  </os>
+		  <features><acpi/></features>
+		  <seclabel type='static' model='dac' relabel='no'><label>+0:+0</label></seclabel>
+		  <on_poweroff>destroy</on_poweroff>
+		  <on_reboot>destroy</on_reboot>
+		  <on_crash>destroy</on_crash>
+		  <devices>
+		    <emulator>$(command -v qemu-system-x86_64)</emulator>
+		    <controller type='usb' model='none'/>
+		    <serial type='file'><source path='$lv_dir/console.log'/><target port='0'/></serial>
+		    <channel type='unix'><source mode='bind' path='$lv_dir/agent.sock'/><target type='virtio' name='uvm.agent'/></channel>
+		    <memballoon model='virtio'/>
+		  </devices>
+		</domain>
+	EOF
+	cp "$lv_dir/domain.xml" "$res/$1.libvirt-domain.xml"
+}
+
+domain_gone() { ! "${virsh[@]}" list --name 2>/dev/null | grep -qx "$domain"; }
+
+# libvirt_boot: virsh create, READY, `true`, POWEROFF, QEMU gone; "total_ms ready_ms"
+libvirt_boot() {
+	local t0 t1 ok=0
+	wait_until 30 domain_gone || "${virsh[@]}" destroy "$domain" >/dev/null 2>&1 || true
+	rm -f "$lv_dir/agent.sock" "$lv_dir/console.log"
+	t0=$(now_ns)
+	if "${virsh[@]}" create "$lv_dir/domain.xml" >"$lv_dir/create.out" 2>&1 &&
+		AGENTCTL_T0_NS=$t0 timeout 80 "$build/agent-true" "$lv_dir/agent.sock" 60 >"$lv_dir/agent.out" 2>&1; then
+		t1=$(now_ns)
+		ok=1
+	fi
+	wait_until 30 domain_gone || "${virsh[@]}" destroy "$domain" >/dev/null 2>&1 || true
+	[ "$ok" = 1 ] || return 1
+	echo "$(((t1 - t0) / 1000000)) $(sed -n 's/^ready_ms //p' "$lv_dir/agent.out")"
+}
+
+# ------------------------------------------------------------------ the measurements
+
+# uvm_cold_once ACCEL: VM stopped (uvm shutdown), then `uvm run -- true`, timed end to end;
+# then, untimed, the boot's phases from /metrics and the log, and /init's start from dmesg
+uvm_cold_once() {
+	local r=$res/$1 before=() after=() p t0 t1 n
+	timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+	local pid
+	pid=$(vm_pid default)
+	[ -z "$pid" ] || wait_until 30 dead "$pid" || say "warning: QEMU $pid still alive after uvm shutdown"
+	sleep "$settle_s"
+	for p in vmm_up kernel_start agent_ready; do before+=("$(phase_sum "$p")"); done
+	n=$(boot_lines default)
+	t0=$(now_ns)
+	if ! uvm run -- true >/dev/null 2>"$work/run.err"; then
+		say "uvm run failed: $(cat "$work/run.err")"
+		return 1
+	fi
+	t1=$(now_ns)
+	echo $(((t1 - t0) / 1000000)) >>"$r.cold-uvm"
+	wait_until 5 more_lines "$daemon_log" "event=boot vm=default result=ok" "$n" || { say "no boot line for this run"; return 0; }
+	for p in vmm_up kernel_start agent_ready; do after+=("$(phase_sum "$p")"); done
+	local init_s
+	init_s=$(uvm run -- dmesg 2>/dev/null | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init.*/\1/p' | head -n 1)
+	grep "event=boot vm=default result=ok" "$daemon_log" | tail -n 1 |
+		sed -n 's/.* boot_ms=\([0-9]*\).*/\1/p' >>"$r.phase-boot"
+	awk -v b="${before[*]}" -v a="${after[*]}" -v init="${init_s:--}" 'BEGIN {
+		split(b, x, " "); split(a, y, " ")
+		for (i = 1; i <= 3; i++) d[i] = (y[i] - x[i]) * 1000
+		printf "%.0f %.0f %s %.0f\n", d[1], d[2], init == "-" ? "-" : sprintf("%.0f", d[2] + init * 1000), d[3]
+	}' >>"$r.phases"
+}
+
+measure_cold() {
+	local accel=$1 r=$res/$1 i order s
+	say "[$accel] cold start: $reps rounds of uvm / raw QEMU${lv_ok:+ / libvirt}, interleaved"
+	for i in $(seq 1 "$reps"); do
+		[ $(($(now_ms) - t_start)) -lt 3600000 ] || { say "time budget used up; stopping the cold rounds"; break; }
+		case $((i % 3)) in
+		0) order="uvm raw libvirt" ;;
+		1) order="raw libvirt uvm" ;;
+		2) order="libvirt uvm raw" ;;
+		esac
+		for s in $order; do
+			case $s in
+			uvm) uvm_cold_once "$accel" || true ;;
+			raw)
+				# the daemon's VM must not run beside the raw one
+				timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+				sleep "$settle_s"
+				if x=$(raw_boot "$raw_dir" 60 "${raw_argv[@]}"); then
+					echo "${x% *}" >>"$r.cold-raw"
+					echo "${x#* }" >>"$r.ready-raw"
+				else
+					say "raw QEMU boot failed: $(tail -3 "$raw_dir/agent.out" 2>/dev/null)"
+				fi
+				;;
+			libvirt)
+				[ -n "$lv_ok" ] || continue
+				timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+				sleep "$settle_s"
+				if x=$(libvirt_boot); then
+					echo "${x% *}" >>"$r.cold-libvirt"
+					echo "${x#* }" >>"$r.ready-libvirt"
+				else
+					say "libvirt boot failed: $(cat "$lv_dir/create.out" "$lv_dir/agent.out" 2>/dev/null | tail -3)"
+					echo "$(cat "$lv_dir/create.out" "$lv_dir/agent.out" 2>/dev/null | tail -3)" >"$r.libvirt-error"
+				fi
+				;;
+			esac
+		done
+		say "[$accel] round $i/$reps: uvm $(tail -n 1 "$r.cold-uvm" 2>/dev/null) ms, raw $(tail -n 1 "$r.cold-raw" 2>/dev/null) ms, libvirt $(tail -n 1 "$r.cold-libvirt" 2>/dev/null || echo -) ms"
+	done
+}
+
+measure_warm() {
+	local accel=$1 r=$res/$1 cp
+	say "[$accel] warm session: hyperfine, $warm_runs runs each"
+	uvm run -- true >/dev/null
+	cp="$bench/target/classes:$sched_jar:$home/scheduler/target/lib/*"
+	# shellcheck disable=SC2086
+	hyperfine -N --style basic --warmup 3 --runs "$warm_runs" --export-json "$r.warm.json" \
+		-n "uvm run -- true" "$home/bin/uvm run -- true" \
+		-n "java Hello (floor)" "$java $client_flags -cp $cp dev.uvm.bench.Hello" >"$r.hyperfine.txt" 2>&1 ||
+		{ say "hyperfine failed: $(tail -5 "$r.hyperfine.txt")"; return 0; }
+	jq -r '.results[0].times[] * 1000' "$r.warm.json" >"$r.warm-uvm"
+	jq -r '.results[1].times[] * 1000' "$r.warm.json" >"$r.warm-floor"
+	say "[$accel] daemon-side session latency: $sessions sessions (+$session_warmup warm-up) from one JVM"
+	"$java" -cp "$cp" dev.uvm.bench.SessionLoad "$UVM_SOCKET" "$sessions" "$session_warmup" default true \
+		>"$r.sessions" 2>"$r.sessions.err" || say "SessionLoad failed: $(tail -3 "$r.sessions.err")"
+}
+
+measure_qemu_footprint() {
+	local accel=$1 r=$res/$1 pid
+	uvm run -- true >/dev/null
+	pid=$(vm_pid default)
+	[ -n "$pid" ] && alive "$pid" || { say "no running QEMU to measure"; return 0; }
+	qemu_smaps "$pid" $((memory_mb * 1024)) "$kernel_path" "$initrd_path" >"$r.qemu-smaps"
+	uvm run -- cat /proc/meminfo >"$r.guest-meminfo" 2>/dev/null || true
+	grep -E '^(Threads|VmHWM):' "/proc/$pid/status" >"$r.qemu-status" || true
+}
+
+measure_idle() {
+	local accel=$1 r=$res/$1 c n_stop n_stopped dl ts line
+	say "[$accel] idle reclamation: $idle_cycles cycles, vmIdleTimeout ${idle_timeout_ms} ms"
+	timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+	for c in $(seq 1 "$idle_cycles"); do
+		[ $(($(now_ms) - t_start)) -lt 3600000 ] || { say "time budget used up; stopping the idle cycles"; break; }
+		n_stop=$(grep -c 'event=transition vm=idle from=idle to=stopping' "$daemon_log" || true)
+		n_stopped=$(grep -c 'event=transition vm=idle from=stopping to=stopped' "$daemon_log" || true)
+		uvm run --vm idle -- true >/dev/null || { say "uvm run --vm idle failed"; continue; }
+		dl=
+		for _ in $(seq 1 40); do
+			dl=$(metric uvm_vm_idle_deadline_timestamp_seconds 'vm="idle"' "$metrics_url")
+			case $dl in
+			"" | NaN) dl= ; sleep 0.05 ;;
+			*) break ;;
+			esac
+		done
+		[ -n "$dl" ] || { say "cycle $c: no idle deadline in /metrics"; continue; }
+		dl=$(awk -v s="$dl" 'BEGIN { printf "%.0f", s * 1000 }')
+		if ! wait_until 30 more_lines "$daemon_log" "event=transition vm=idle from=idle to=stopping" "$n_stop"; then
+			say "cycle $c: the VM was not stopped within 30 s"
+			continue
+		fi
+		line=$(grep 'event=transition vm=idle from=idle to=stopping' "$daemon_log" | tail -n 1)
+		ts=$(iso_ms "${line%% *}")
+		echo $((ts - dl)) >>"$r.idle-late"
+		wait_until 30 more_lines "$daemon_log" "event=transition vm=idle from=stopping to=stopped" "$n_stopped" ||
+			say "cycle $c: the VM did not reach stopped within 30 s"
+	done
+}
+
+measure_daemon_idle() {
+	local accel=$1 r=$res/$1 t0 c0 c1 hz rss max=0 i steps
+	say "[$accel] daemon footprint: ${idle_window} s idle with no VM"
+	timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+	sleep 5
+	hz=$(getconf CLK_TCK)
+	c0=$(cpu_ticks "$dpid")
+	t0=$(now_ms)
+	steps=$((idle_window / 5))
+	for i in $(seq 1 "$steps"); do
+		sleep 5
+		rss=$(rss_kb "$dpid")
+		[ "$rss" -gt "$max" ] && max=$rss
+	done
+	c1=$(cpu_ticks "$dpid")
+	awk -v c=$((c1 - c0)) -v hz="$hz" -v ms=$(($(now_ms) - t0)) -v rss="$rss" -v max="$max" -v thr="$(awk '/^Threads:/ { print $2 }' "/proc/$dpid/status")" \
+		'BEGIN { printf "%.1f %.3f %d %d %d\n", ms / 1000, 100 * c / hz / (ms / 1000), rss, max, thr }' >"$r.daemon-idle"
+}
+
+measure() {
+	local accel=$1
+	daemon_start "$accel"
+	say "[$accel] first boot (untimed: fills the page cache, gives the QEMU command line)"
+	uvm run -- true >/dev/null || die "the first boot failed: $(tail -5 "$daemon_log")"
+	capture_argv "$accel"
+	lv_ok=
+	if [ "$with_libvirt" = 1 ] && [ -n "$libvirt_state" ]; then
+		libvirt_xml "$accel"
+		lv_ok=1
+	fi
+	measure_cold "$accel"
+	measure_warm "$accel"
+	measure_qemu_footprint "$accel"
+	measure_idle "$accel"
+	[ "$accel" = tcg ] && measure_daemon_idle "$accel"
+	cp "$daemon_log" "$res/$accel.daemon.log"
+	stop_daemon
+}
+
+libvirt_state=
+libvirt_note="skipped (--no-libvirt)"
+if [ "$with_libvirt" = 1 ] && libvirt_up; then
+	libvirt_state=up
+fi
+
+accels=(tcg)
+measure tcg
+say "probing KVM"
+if kvm_probe; then
+	say "KVM works: $kvm_reason; measuring with KVM too"
+	accels+=(kvm)
+	measure kvm
+else
+	say "KVM not used: $kvm_reason"
+fi
+echo "$kvm_reason" >"$res/kvm"
+
+say "event loop throughput: JMH (${jmh_args[*]})"
+"$java" -cp "$bench/target/classes:$bench/target/lib/*" org.openjdk.jmh.Main SessionEventsBench "${jmh_args[@]}" \
+	-rf json -rff "$res/jmh.json" >"$res/jmh.txt" 2>&1 || say "JMH failed: $(tail -5 "$res/jmh.txt")"
+
+{
+	echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "other_qemus_end=$(other_qemus)"
+	echo "duration_s=$((($(now_ms) - t_start) / 1000))"
+} >>"$res/machine"
+
+. "$bench/lib/report.sh"
+report >"$work/report.md"
+cat "$work/report.md"
+cp "$work/report.md" "$out"
+say "written to $out"
