@@ -60,7 +60,8 @@ final class ConnectionHandler implements Runnable {
         }
         ScheduledFuture<?> deadline = watchdog.schedule(this::closeQuietly, HANDSHAKE_TIMEOUT_MILLIS,
                 TimeUnit.MILLISECONDS);
-        try (socket) {
+        // The socket is closed in finally, not by try-with-resources: the catch clauses still answer on it.
+        try {
             DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 14));
             JsonNode hello = Wire.read(in).json();
             if (!"hello".equals(hello.path("type").asText())) {
@@ -106,6 +107,7 @@ final class ConnectionHandler implements Runnable {
             log.debug("client connection failed: {}", e.getMessage());
         } finally {
             deadline.cancel(false);
+            closeQuietly();
             OPEN.release();
         }
     }
