@@ -16,7 +16,8 @@ class ConfigReloadE2ETest {
     @Test
     void editingTheFile_appliesIdleTimeout_rejectsGarbage_andAddsAVm() throws Exception {
         try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 10min\n").start()) {
-            assertEquals(0, d.uvm("run", "--", "true").exit());
+            UvmDaemon.Result first = d.uvm("run", "--", "true");
+            assertEquals(0, first.exit(), first.toString());
             assertEquals("idle", d.state("default"));
             assertEquals(600_000, d.list().get("default").get("idleTimeoutMillis").asLong());
 
