@@ -36,6 +36,11 @@ public final class DaemonConnection implements AutoCloseable {
             ch.connect(UnixDomainSocketAddress.of(socketPath));
         } catch (IOException e) {
             ch.close();
+            if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+                throw new IOException("cannot connect to the uvm daemon at " + socketPath + ": permission denied"
+                        + " (the socket belongs to another user; use your own --socket, or ask its owner to set"
+                        + " socketGroup in [daemon])", e);
+            }
             throw e;
         }
         DaemonConnection c = new DaemonConnection(ch);
