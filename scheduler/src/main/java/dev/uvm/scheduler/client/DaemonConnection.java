@@ -69,7 +69,8 @@ public final class DaemonConnection implements AutoCloseable {
             throw sendFailure != null ? sendFailure : e;
         }
         if ("error".equals(hello.path("type").asText())) {
-            throw new DaemonError(hello.path("message").asText(), hello.path("code").asInt(RunSessionClient.EXIT_UVM_ERROR));
+            throw new DaemonError(hello.path("message").asText(),
+                    hello.path("code").asInt(RunSessionClient.EXIT_UVM_ERROR));
         }
         if (!"hello".equals(hello.path("type").asText())) {
             throw new IOException("the daemon did not answer hello");

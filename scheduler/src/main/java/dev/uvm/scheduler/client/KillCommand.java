@@ -1,5 +1,6 @@
 package dev.uvm.scheduler.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.uvm.scheduler.daemon.Wire;
 import java.io.IOException;
 import java.util.concurrent.Callable;
@@ -31,7 +32,10 @@ final class KillCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         try (DaemonConnection conn = main.connect(false)) {
-            conn.request(Wire.message("kill").put("job", job).put("signal", number));
+            JsonNode r = conn.request(Wire.message("kill").put("job", job).put("signal", number));
+            if (r.path("pending").asBoolean(false)) {
+                System.err.println("uvm: " + r.path("message").asText());
+            }
             return 0;
         } catch (DaemonConnection.DaemonError e) {
             System.err.println("uvm: " + e.getMessage());

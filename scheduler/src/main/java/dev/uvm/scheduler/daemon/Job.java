@@ -109,17 +109,22 @@ final class Job {
         return exitCode;
     }
 
-    /** Sends a signal to the job's process group; a job still starting gets it as soon as it runs. */
-    void signal(int signal) throws IOException {
+    /**
+     * Sends a signal to the job's process group; a job still starting gets it as soon as it runs.
+     *
+     * @return what was done, for the user
+     */
+    String signal(int signal) throws IOException {
         synchronized (signalLock) {
             if (state == State.STARTING && channel == null) {
                 pendingSignal = signal;
-                return;
+                return "job " + id + " is starting; signal " + signal + " will be sent when it runs";
             }
             if (state != State.RUNNING) {
                 throw new IllegalStateException("job " + id + " is not running (" + describeState() + ")");
             }
             channel.signal(signal);
+            return "sent signal " + signal + " to job " + id;
         }
     }
 

@@ -34,10 +34,10 @@ final class JobRequests {
         try {
             job.started().get(START_WAIT_MINUTES, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
-            return Wire.error(job.describeState()).put("code", RunSession.EXIT_UVM_ERROR).put("job", String.valueOf(job.id));
+            return Wire.error(job.describeState()).put("code", RunSession.EXIT_UVM_ERROR)
+                    .put("job", String.valueOf(job.id));
         } catch (TimeoutException e) {
-            return Wire.message("started").put("vm", request.vm()).put("job", String.valueOf(job.id))
-                    .put("state", job.state().label());
+            // Still booting: the job exists and will run; the client gets its id now.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting job " + job.id);
@@ -57,9 +57,10 @@ final class JobRequests {
         int signal = RunSession.signal(req.has("signal") ? req : Wire.message("kill").put("signal", 15));
         try {
             Job job = jobs.get(jobId(req));
-            job.signal(signal);
+            boolean pending = job.state() == Job.State.STARTING;
+            String done = job.signal(signal);
             return Wire.message("result").put("job", String.valueOf(job.id)).put("signal", signal)
-                    .put("message", "sent signal " + signal + " to job " + job.id);
+                    .put("pending", pending && done.contains("will be sent")).put("message", done);
         } catch (Jobs.NoSuchJobException | IllegalStateException e) {
             return Wire.error(e.getMessage()).put("code", 1);
         }

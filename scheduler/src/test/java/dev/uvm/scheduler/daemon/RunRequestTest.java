@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** Validation of run requests: what the daemon accepts, and the error for everything else. */
 class RunRequestTest {
+    private static final String RUN = "{\"type\":\"run\",";
+
     @Test
     void minimalRequest_getsDefaults() throws IOException {
         RunRequest r = RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"uname\",\"-a\"]}"));
@@ -25,7 +27,8 @@ class RunRequestTest {
 
     @Test
     void ttyRequest_carriesItsSize_andDetachIsKept() throws IOException {
-        RunRequest t = RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,\"rows\":50,\"cols\":200,"
+        RunRequest t = RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,"
+                + "\"rows\":50,\"cols\":200,"
                 + "\"env\":[\"TERM=xterm\"],\"vm\":\"big\"}"));
         assertTrue(t.exec().pty());
         assertEquals(50, t.exec().rows());
@@ -38,16 +41,16 @@ class RunRequestTest {
     void invalidRequests_areProtocolErrors_thatSayWhy() {
         Map<String, String> cases = Map.ofEntries(
                 Map.entry("{\"type\":\"run\"}", "non-empty \"argv\""),
-                Map.entry("{\"type\":\"run\",\"argv\":[]}", "non-empty \"argv\""),
-                Map.entry("{\"type\":\"run\",\"argv\":\"ls\"}", "\"argv\" must be an array of strings"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"ls\",null]}", "must be an array of strings, found NULL"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"ls\"],\"vm\":7}", "\"vm\" must be a string"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"ls\"],\"env\":[\"=x\"]}", "is not KEY=VALUE"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"l\\u0000s\"]}", "NUL byte"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,\"rows\":0}", "\"rows\" must be a number from 1"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,\"cols\":65536}", "\"cols\" must be a number"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,\"cols\":\"wide\"}", "\"cols\" must be a number"),
-                Map.entry("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,\"detach\":true}", "cannot have a terminal"));
+                Map.entry(RUN + "\"argv\":[]}", "non-empty \"argv\""),
+                Map.entry(RUN + "\"argv\":\"ls\"}", "\"argv\" must be an array of strings"),
+                Map.entry(RUN + "\"argv\":[\"ls\",null]}", "must be an array of strings, found NULL"),
+                Map.entry(RUN + "\"argv\":[\"ls\"],\"vm\":7}", "\"vm\" must be a string"),
+                Map.entry(RUN + "\"argv\":[\"ls\"],\"env\":[\"=x\"]}", "is not KEY=VALUE"),
+                Map.entry(RUN + "\"argv\":[\"l\\u0000s\"]}", "NUL byte"),
+                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"rows\":0}", "\"rows\" must be a number from 1"),
+                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"cols\":65536}", "\"cols\" must be a number"),
+                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"cols\":\"wide\"}", "\"cols\" must be a number"),
+                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"detach\":true}", "cannot have a terminal"));
         cases.forEach((request, message) -> {
             Wire.ProtocolException e = assertThrows(Wire.ProtocolException.class, () -> RunRequest.parse(json(request)),
                     request);

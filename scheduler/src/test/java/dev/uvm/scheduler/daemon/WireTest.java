@@ -58,7 +58,8 @@ class WireTest {
             assertTrue(e.getMessage().contains("claims " + len + " bytes"), e.getMessage());
         }
         byte[] stdin = ByteBuffer.allocate(5).put((byte) Wire.STDIN).putInt(Wire.MAX_DATA + 1).array();
-        assertThrows(Wire.ProtocolException.class, () -> Wire.read(new DataInputStream(new ByteArrayInputStream(stdin))));
+        assertThrows(Wire.ProtocolException.class,
+                () -> Wire.read(new DataInputStream(new ByteArrayInputStream(stdin))));
     }
 
     @Test
@@ -103,7 +104,8 @@ class WireTest {
 
     @Test
     void controlPayloads_thatAreNotJsonObjectsWithAType_areProtocolErrors() {
-        for (String payload : new String[] {"", "null", "[]", "\"run\"", "{\"type\":1}", "{\"type\":", "{}", "\u00ff\u00fe",
+        for (String payload : new String[] {"", "null", "[]", "\"run\"", "{\"type\":1}", "{\"type\":", "{}",
+                "\u00ff\u00fe",
                 "[".repeat(5000)}) {
             Wire.Frame f = new Wire.Frame(Wire.CONTROL, payload.getBytes(StandardCharsets.UTF_8));
             assertThrows(Wire.ProtocolException.class, f::json, payload);

@@ -36,8 +36,8 @@ class AccessE2ETest {
             // Blocked by the file modes first: the other user cannot even reach the socket.
             Result blocked = asNobody(d, "list");
             assertNotEquals(0, blocked.exit(), blocked.toString());
-            assertTrue(blocked.stderr().contains("cannot connect to the uvm daemon at " + d.socket + ": permission denied"),
-                    blocked.toString());
+            assertTrue(blocked.stderr().contains("cannot connect to the uvm daemon at " + d.socket
+                    + ": permission denied"), blocked.toString());
 
             // Reachable on purpose: the daemon's own check refuses.
             Files.setPosixFilePermissions(d.dir, PosixFilePermissions.fromString("rwx--x--x"));
@@ -64,7 +64,8 @@ class AccessE2ETest {
         List<String> cmd = new ArrayList<>(AS_NOBODY);
         cmd.add(UvmDaemon.UVM.toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         pb.environment().putAll(d.clientEnv());
         pb.environment().putAll(Map.of("HOME", "/nonexistent", "XDG_STATE_HOME", "/nonexistent/state"));
         Process p = pb.start();

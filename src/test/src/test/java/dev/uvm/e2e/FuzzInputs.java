@@ -28,6 +28,8 @@ final class FuzzInputs {
         "{\"type\":\"run\",\"argv\":[\"true\"],\"tty\":true,\"rows\":24,\"cols\":80}",
     };
 
+    private static final String RUN = "json:{\"type\":\"run\",";
+
     static final String HELLO = "{\"type\":\"hello\",\"version\":" + Wire.VERSION + "}";
 
     /** Malformed inputs (after a valid hello unless they replace it) and a phrase of the error each gets. */
@@ -38,13 +40,13 @@ final class FuzzInputs {
             Map.entry("json:[1,2,3]", "not a JSON object with a \"type\" field"),
             Map.entry("json:{\"type\":", "not valid JSON"),
             Map.entry("json:{\"type\":\"reboot\"}", "unknown request type \"reboot\""),
-            Map.entry("json:{\"type\":\"run\",\"argv\":[]}", "non-empty \"argv\""),
-            Map.entry("json:{\"type\":\"run\",\"argv\":[1]}", "must be an array of strings"),
-            Map.entry("json:{\"type\":\"run\",\"argv\":\"true\"}", "must be an array of strings"),
-            Map.entry("json:{\"type\":\"run\",\"argv\":[\"a\\u0000b\"]}", "NUL byte"),
-            Map.entry("json:{\"type\":\"run\",\"argv\":[\"env\"],\"env\":[\"NOEQUALS\"]}", "is not KEY=VALUE"),
-            Map.entry("json:{\"type\":\"run\",\"argv\":[\"true\"],\"tty\":true,\"rows\":0}", "\"rows\" must be a number"),
-            Map.entry("json:{\"type\":\"run\",\"argv\":[\"true\"],\"tty\":true,\"detach\":true}", "cannot have a terminal"),
+            Map.entry(RUN + "\"argv\":[]}", "non-empty \"argv\""),
+            Map.entry(RUN + "\"argv\":[1]}", "must be an array of strings"),
+            Map.entry(RUN + "\"argv\":\"true\"}", "must be an array of strings"),
+            Map.entry(RUN + "\"argv\":[\"a\\u0000b\"]}", "NUL byte"),
+            Map.entry(RUN + "\"argv\":[\"env\"],\"env\":[\"NOEQUALS\"]}", "is not KEY=VALUE"),
+            Map.entry(RUN + "\"argv\":[\"true\"],\"tty\":true,\"rows\":0}", "\"rows\" must be a number"),
+            Map.entry(RUN + "\"argv\":[\"true\"],\"tty\":true,\"detach\":true}", "cannot have a terminal"),
             Map.entry("json:{\"type\":\"kill\",\"job\":\"1\",\"signal\":99}", "\"signal\" must be a signal number"),
             Map.entry("json:{\"type\":\"logs\"}", "logs needs a \"job\" id"),
             Map.entry("header:1:65537", "claims 65537 bytes; the limit is 65536"),
@@ -111,9 +113,10 @@ final class FuzzInputs {
                 for (int i = rnd.nextInt(4); i >= 0; i--) {
                     switch (rnd.nextInt(3)) {
                         case 0 -> out.writeBytes(frame(Wire.STDIN, noise(rnd, 64)));
-                        case 1 -> out.writeBytes(frame(Wire.CONTROL, ("{\"type\":\"" + (rnd.nextBoolean() ? "signal" : "resize")
-                                + "\",\"signal\":" + rnd.nextInt(100) + ",\"rows\":" + (rnd.nextInt(70000) - 10)
-                                + ",\"cols\":" + rnd.nextInt(300) + "}").getBytes(StandardCharsets.UTF_8)));
+                        case 1 -> out.writeBytes(frame(Wire.CONTROL, ("{\"type\":\""
+                                + (rnd.nextBoolean() ? "signal" : "resize") + "\",\"signal\":" + rnd.nextInt(100)
+                                + ",\"rows\":" + (rnd.nextInt(70000) - 10) + ",\"cols\":" + rnd.nextInt(300) + "}")
+                                .getBytes(StandardCharsets.UTF_8)));
                         default -> out.writeBytes(frame(rnd.nextInt(256), noise(rnd, 32)));
                     }
                 }

@@ -84,7 +84,8 @@ class JobsE2ETest {
             assertEquals(0, down.exit(), down.toString());
             assertTrue(down.stderr().contains("stopped [\"default\"]"), down.stderr());
             assertEquals("stopped", d.state("default"));
-            await("job 2 lost with its VM").atMost(LONG).until(() -> jobs(d).get(1).get("state").asText().equals("lost"));
+            await("job 2 lost with its VM").atMost(LONG)
+                    .until(() -> jobs(d).get(1).get("state").asText().equals("lost"));
             assertTrue(d.qemuProcesses().isEmpty());
         }
     }

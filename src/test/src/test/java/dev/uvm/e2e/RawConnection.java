@@ -74,7 +74,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     RawConnection frame(int type, byte[] payload) throws IOException {
-        return send(ByteBuffer.allocate(5 + payload.length).put((byte) type).putInt(payload.length).put(payload).array());
+        return send(FuzzInputs.frame(type, payload));
     }
 
     RawConnection json(String json) throws IOException {
