@@ -78,7 +78,7 @@ if [ -z "$bench_jar" ] || [ "$sched_jar" -nt "$bench_jar" ] ||
 	say "building the benchmark module (mvn -f bench/pom.xml package)"
 	mvn -B -q -f "$bench/pom.xml" package
 fi
-[ "$with_libvirt" = 1 ] && "$bench/lib/libvirt-initramfs.sh" "$build/libvirt-initramfs.cpio"
+
 
 # the client's JVM flags, from bin/uvm itself, for the floor measurement
 client_flags=$(sed -n 's/^flags=(\(.*\))$/\1/p' "$home/bin/uvm" | head -n 1)
@@ -100,7 +100,7 @@ virsh=(virsh -q -c qemu:///system)
 stop_daemon() {
 	[ -n "$dpid" ] || return 0
 	if alive "$dpid"; then
-		timeout 120 "$home/bin/uvm" stop-daemon >/dev/null 2>&1 || true
+		timeout 120 "$uvm_bin" stop-daemon >/dev/null 2>&1 || true
 		wait_until 90 dead "$dpid" || kill -9 "$dpid" 2>/dev/null || true
 	fi
 	wait "$dpid" 2>/dev/null || true
@@ -127,6 +127,35 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# A copy of what runs: bin/uvm, the scheduler jar and its libraries, the guest image. Every
+# comparison then uses the same files even when the checkout is rebuilt during the run.
+snap=$work/home
+snapshot() {
+	rm -rf "$snap"
+	mkdir -p "$snap/bin" "$snap/scheduler/target" "$snap/guest/out"
+	cp "$home/bin/uvm" "$snap/bin/" &&
+		cp "$home"/scheduler/target/uvm-scheduler-*.jar "$snap/scheduler/target/" &&
+		cp -r "$home/scheduler/target/lib" "$snap/scheduler/target/" &&
+		cp "$home"/guest/out/vmlinux "$home"/guest/out/initramfs* "$home"/guest/out/cmdline "$snap/guest/out/" || return 1
+	local j
+	for j in "$snap"/scheduler/target/uvm-scheduler-*.jar "$snap"/scheduler/target/lib/*.jar; do
+		unzip -tqq "$j" >/dev/null 2>&1 || return 1
+	done
+	unzip -l "$snap"/scheduler/target/uvm-scheduler-*.jar | grep -q 'dev/uvm/scheduler/client/Main.class'
+}
+for attempt in 1 2 3 4 5 6; do
+	snapshot && break
+	[ "$attempt" -lt 6 ] || die "cannot copy a complete build of uvm (the checkout is being rebuilt?)"
+	say "the build is incomplete (being rebuilt?); running setup again in 10 s"
+	sleep 10
+	"$home/scripts/setup.sh"
+done
+uvm_bin=$snap/bin/uvm
+snap_jar=$(ls "$snap"/scheduler/target/uvm-scheduler-*.jar | head -n 1)
+if [ "$with_libvirt" = 1 ]; then
+	"$bench/lib/libvirt-initramfs.sh" "$work/libvirt-initramfs.cpio" "$snap/guest/out"
+fi
 
 # ------------------------------------------------------------------ machine details
 
@@ -179,14 +208,14 @@ daemon_start() {
 	export XDG_STATE_HOME=$d/xdg-state XDG_CACHE_HOME=$d/xdg-cache
 	metrics_url=http://127.0.0.1:$port/metrics
 	daemon_log=$d/daemon.log
-	"$home/bin/uvm" daemon >"$daemon_log" 2>&1 &
+	"$uvm_bin" daemon >"$daemon_log" 2>&1 &
 	dpid=$!
 	wait_until 60 test -S "$UVM_SOCKET" || die "daemon did not create its socket: $(tail -5 "$daemon_log")"
 	wait_until 30 curl -fsS -o /dev/null --max-time 2 "$metrics_url" || die "no metrics at $metrics_url"
 	say "daemon pid $dpid ($accel), socket $UVM_SOCKET, metrics $metrics_url"
 }
 
-uvm() { "$home/bin/uvm" "$@"; }
+uvm() { "$uvm_bin" "$@"; }
 
 boot_lines() { grep -c "event=boot vm=$1 result=ok" "$daemon_log" || true; }
 phase_sum() { metric uvm_vm_boot_phase_duration_seconds_sum "phase=\"$1\",vm=\"default\"" "$metrics_url"; }
@@ -226,7 +255,7 @@ raw_boot() {
 	t0=$(now_ns)
 	"$@" </dev/null >"$dir/qemu.log" 2>&1 &
 	q=$!
-	if AGENTCTL_T0_NS=$t0 timeout $((limit + 20)) "$build/agent-true" "$dir/agent.sock" "$limit" >"$dir/agent.out" 2>&1; then
+	if AGENTCTL_T0_NS=$t0 timeout $((limit + 20 + ${agent_loops:-0} / 10)) "$build/agent-true" "$dir/agent.sock" "$limit" ${agent_loops:-} >"$dir/agent.out" 2>&1; then
 		t1=$(now_ns)
 		ok=1
 	fi
@@ -304,7 +333,7 @@ libvirt_xml() {
 		  <os>
 		    <type arch='x86_64' machine='q35'>hvm</type>
 		    <kernel>$kernel_path</kernel>
-		    <initrd>$build/libvirt-initramfs.cpio</initrd>
+		    <initrd>$work/libvirt-initramfs.cpio</initrd>
 		    <cmdline>$kernel_cmdline</cmdline>
 		  </os>
 		  <features><acpi/></features>
@@ -348,7 +377,7 @@ libvirt_boot() {
 # then, untimed, the boot's phases from /metrics and the log, and /init's start from dmesg
 uvm_cold_once() {
 	local r=$res/$1 before=() after=() p t0 t1 n
-	timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
 	local pid
 	pid=$(vm_pid default)
 	[ -z "$pid" ] || wait_until 30 dead "$pid" || say "warning: QEMU $pid still alive after uvm shutdown"
@@ -390,7 +419,7 @@ measure_cold() {
 			uvm) uvm_cold_once "$accel" || true ;;
 			raw)
 				# the daemon's VM must not run beside the raw one
-				timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+				timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
 				sleep "$settle_s"
 				if x=$(raw_boot "$raw_dir" 60 "${raw_argv[@]}"); then
 					echo "${x% *}" >>"$r.cold-raw"
@@ -401,7 +430,7 @@ measure_cold() {
 				;;
 			libvirt)
 				[ -n "$lv_ok" ] || continue
-				timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+				timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
 				sleep "$settle_s"
 				if x=$(libvirt_boot); then
 					echo "${x% *}" >>"$r.cold-libvirt"
@@ -420,23 +449,32 @@ measure_cold() {
 measure_warm() {
 	local accel=$1 r=$res/$1 cp
 	say "[$accel] warm session: hyperfine, $warm_runs runs each"
-	uvm run -- true >/dev/null
-	cp="$bench/target/classes:$sched_jar:$home/scheduler/target/lib/*"
+	uvm run -- true >/dev/null || { say "uvm run failed before the warm measurements"; return 0; }
+	cp="$bench/target/classes:$snap_jar:$snap/scheduler/target/lib/*"
 	# shellcheck disable=SC2086
 	hyperfine -N --style basic --warmup 3 --runs "$warm_runs" --export-json "$r.warm.json" \
-		-n "uvm run -- true" "$home/bin/uvm run -- true" \
-		-n "java Hello (floor)" "$java $client_flags -cp $cp dev.uvm.bench.Hello" >"$r.hyperfine.txt" 2>&1 ||
+		-n "uvm run -- true" "$uvm_bin run -- true" \
+		-n "java Hello (floor)" "$java $client_flags -cp $cp dev.uvm.bench.Hello" \
+		-n "uvm status" "$uvm_bin status" >"$r.hyperfine.txt" 2>&1 ||
 		{ say "hyperfine failed: $(tail -5 "$r.hyperfine.txt")"; return 0; }
 	jq -r '.results[0].times[] * 1000' "$r.warm.json" >"$r.warm-uvm"
 	jq -r '.results[1].times[] * 1000' "$r.warm.json" >"$r.warm-floor"
+	jq -r '.results[2].times[] * 1000' "$r.warm.json" >"$r.warm-status"
 	say "[$accel] daemon-side session latency: $sessions sessions (+$session_warmup warm-up) from one JVM"
 	"$java" -cp "$cp" dev.uvm.bench.SessionLoad "$UVM_SOCKET" "$sessions" "$session_warmup" default true \
 		>"$r.sessions" 2>"$r.sessions.err" || say "SessionLoad failed: $(tail -3 "$r.sessions.err")"
+	say "[$accel] the agent's own round trip: $sessions EXECs of true on a raw QEMU VM, no daemon"
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	if agent_loops=$((sessions + session_warmup)) raw_boot "$raw_dir" 60 "${raw_argv[@]}" >/dev/null; then
+		sed -n 's/^exec_us //p' "$raw_dir/agent.out" | tail -n "$sessions" | awk '{ printf "%.2f\n", $1 / 1000 }' >"$r.agent-exec"
+	else
+		say "raw QEMU boot for the agent round trip failed: $(tail -3 "$raw_dir/agent.out" 2>/dev/null)"
+	fi
 }
 
 measure_qemu_footprint() {
 	local accel=$1 r=$res/$1 pid
-	uvm run -- true >/dev/null
+	uvm run -- true >/dev/null || { say "uvm run failed before the footprint measurement"; return 0; }
 	pid=$(vm_pid default)
 	[ -n "$pid" ] && alive "$pid" || { say "no running QEMU to measure"; return 0; }
 	qemu_smaps "$pid" $((memory_mb * 1024)) "$kernel_path" "$initrd_path" >"$r.qemu-smaps"
@@ -447,7 +485,7 @@ measure_qemu_footprint() {
 measure_idle() {
 	local accel=$1 r=$res/$1 c n_stop n_stopped dl ts line
 	say "[$accel] idle reclamation: $idle_cycles cycles, vmIdleTimeout ${idle_timeout_ms} ms"
-	timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
 	for c in $(seq 1 "$idle_cycles"); do
 		[ $(($(now_ms) - t_start)) -lt 3600000 ] || { say "time budget used up; stopping the idle cycles"; break; }
 		n_stop=$(grep -c 'event=transition vm=idle from=idle to=stopping' "$daemon_log" || true)
@@ -478,7 +516,7 @@ measure_idle() {
 measure_daemon_idle() {
 	local accel=$1 r=$res/$1 t0 c0 c1 hz rss max=0 i steps
 	say "[$accel] daemon footprint: ${idle_window} s idle with no VM"
-	timeout 120 "$home/bin/uvm" shutdown >/dev/null 2>&1 || true
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
 	sleep 5
 	hz=$(getconf CLK_TCK)
 	c0=$(cpu_ticks "$dpid")

@@ -4,10 +4,12 @@
  * guest/test/agentctl.c, whose protocol code it reuses (agentctl itself opens a new connection
  * per command, and a second connection to a running agent can cost a second of READY wait).
  *
- *   agent-true SOCKET [TIMEOUT_S]
+ *   agent-true SOCKET [TIMEOUT_S [LOOPS]]
  *
  * Prints "ready_ms N" (with AGENTCTL_T0_NS set, as agentctl does), the READY text, and
- * "exit_ms N": time from the start of the boot to the EXIT of `true`. Exits 0 when `true`
+ * "exit_ms N": time from the start of the boot to the EXIT of `true`. With LOOPS, `true` then
+ * runs LOOPS more times, one after another on fresh channels, each printed as "exec_us N" (EXEC
+ * sent to EXIT received): the agent's own round trip, without any daemon. Exits 0 when `true`
  * exited 0 and the VM powered off.
  */
 #define main agentctl_main
@@ -44,6 +46,20 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("exit_ms %lld\n", since_t0_ms());
+    int loops = argc > 3 ? atoi(argv[3]) : 0;
+    for (int i = 0; i < loops; i++) {
+        struct timespec a, b;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        struct chan *l = start(0, 0, 0, cmd);
+        send_frame(T_STDIN, l->id, NULL, 0);
+        if (!pump(cond_exited, l, 30000) || l->status != 0) {
+            fprintf(stderr, "agent-true: loop %d: `true` did not exit 0 within 30 s\n", i);
+            return 1;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &b);
+        printf("exec_us %lld\n", (long long)(b.tv_sec - a.tv_sec) * 1000000 + (b.tv_nsec - a.tv_nsec) / 1000);
+        l->used = 0;
+    }
     fflush(stdout);
     send_frame(T_POWEROFF, 0, NULL, 0);
     pump(cond_flushed, NULL, 5000);

@@ -4,17 +4,19 @@
 # machine whose virtio devices sit on PCI, and the image (made for microvm, virtio-mmio only)
 # would find no agent port there. Everything else (kernel, busybox, /init, agent, the other
 # modules) is the image's; /init's module list gains virtio_pci.
-#   libvirt-initramfs.sh OUT_FILE
-# Rebuilds only when the image's initramfs or this script is newer than OUT_FILE.
+#   libvirt-initramfs.sh OUT_FILE [IMAGE_DIR]
+# IMAGE_DIR holds the initramfs.cpio to start from (default guest/out); the kernel package
+# comes from guest/out/cache. Rebuilds only when that initramfs or this script is newer than
+# OUT_FILE.
 set -euo pipefail
 home=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 out=$1
-img=$home/guest/out
+img=${2:-$home/guest/out}
 if [ -s "$out" ] && [ "$out" -nt "$img/initramfs.cpio" ] && [ "$out" -nt "$0" ]; then
 	exit 0
 fi
-deb=$(ls "$img"/cache/linux-image-*.deb 2>/dev/null | head -n 1)
-[ -n "$deb" ] || { echo "libvirt-initramfs: no kernel package in $img/cache (run guest/build-image.sh)" >&2; exit 1; }
+deb=$(ls "$home"/guest/out/cache/linux-image-*.deb 2>/dev/null | head -n 1)
+[ -n "$deb" ] || { echo "libvirt-initramfs: no kernel package in $home/guest/out/cache (run guest/build-image.sh)" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/uvm-bench-initrd.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/deb" "$tmp/root"
