@@ -57,7 +57,7 @@ cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # qemu_smaps PID GUEST_RAM_KB KERNEL INITRD: resident KiB of QEMU by kind:
-# "total guest_ram tcg_code_buffer image_files other"
+# "total guest_ram tcg_code_buffer image_files other other_anonymous"
 # guest RAM is the anonymous mapping of exactly the guest's size, the TCG code buffer the
 # anonymous rwx mapping, image files the kernel and initramfs QEMU keeps mapped for reset.
 qemu_smaps() {
@@ -66,12 +66,14 @@ qemu_smaps() {
 		/^Size:/ { size = $2; next }
 		/^Rss:/ {
 			total += $2
-			if (path == "" && size == ram && guest == 0) { guest = $2 }
-			else if (path == "" && perms == "rwxp") { tcg += $2 }
-			else if (path == kernel || path == initrd) { image += $2 }
-			else { other += $2 }
+			if (path == "" && size == ram && guest == 0) { guest = $2; kind = "guest" }
+			else if (path == "" && perms == "rwxp") { tcg += $2; kind = "tcg" }
+			else if (path == kernel || path == initrd) { image += $2; kind = "image" }
+			else { other += $2; kind = "other" }
+			next
 		}
-		END { print total, guest, tcg, image, other }' "/proc/$1/smaps"
+		/^Anonymous:/ { if (kind == "other") anon += $2 }
+		END { print total + 0, guest + 0, tcg + 0, image + 0, other + 0, anon + 0 }' "/proc/$1/smaps"
 }
 
 # metric NAME LABEL_MATCH URL: the value of the first series of NAME whose labels contain

@@ -78,12 +78,12 @@ results_table() {
 		row 5 "daemon idle ${secs} s, no VM: CPU $cpu % of one core, RSS $((rss / 1024)) MiB (max $((max / 1024)) MiB), $thr threads" "1" "" "" "(no target)" "reported"
 	fi
 	if [ -s "$r.qemu-smaps" ]; then
-		read -r total guest tcg image other <<<"$(cat "$r.qemu-smaps")"
+		read -r total guest tcg image other anon <<<"$(cat "$r.qemu-smaps")"
 		local over=$((total - guest)) touched used
 		used=$(awk '/^MemTotal:/ { t = $2 } /^MemFree:/ { f = $2 } END { if (t) print int((t - f) / 1024); else print "-" }' "$r.guest-meminfo" 2>/dev/null)
 		ok=1
 		[ $((other / 1024)) -le 5 ] && ok=0
-		row 5 "QEMU RSS $((total / 1024)) MiB = guest RAM touched $((guest / 1024)) MiB + VMM $((over / 1024)) MiB (TCG code cache $((tcg / 1024)), kernel+initrd files kept mapped $((image / 1024)), rest $((other / 1024)) MiB); guest MemTotal-MemFree $used MiB" "1" "" "" "Firecracker anchor: VMM overhead 5 MiB" "rest $((other / 1024)) MiB: $(met $ok)"
+		row 5 "QEMU RSS $((total / 1024)) MiB = guest RAM touched $((guest / 1024)) MiB + VMM $((over / 1024)) MiB (TCG code cache $((tcg / 1024)), kernel+initrd files kept mapped $((image / 1024)), rest $((other / 1024)) MiB, of which anonymous $((anon / 1024)) MiB); guest MemTotal-MemFree $used MiB" "1" "" "" "Firecracker anchor: VMM overhead 5 MiB" "rest $((other / 1024)) MiB: $(met $ok)"
 	fi
 }
 
