@@ -93,6 +93,16 @@ class FaultsE2ETest {
             assertEquals(1, d.logCount("event=stop vm=default reason=crash"));
             UvmDaemon.Result again = d.uvm("run", "--", "echo", "back");
             assertEquals(new UvmDaemon.Result(0, "back\n", ""), again);
+
+            // A guest kernel panic (panic=-1 and -no-reboot: QEMU exits) is a crash as well.
+            Process victim = d.client(List.of("run", "--", "sleep", "600"));
+            await().atMost(LONG).until(() -> d.list().get("default").get("foregroundSessions").asInt() == 1);
+            d.uvm("run", "--", "sh", "-c", "echo c > /proc/sysrq-trigger");
+            assertTrue(victim.waitFor(LONG.toSeconds(), TimeUnit.SECONDS));
+            assertEquals(125, victim.exitValue());
+            assertTrue(stderrOf(victim).contains("VM default exited unexpectedly: QEMU"), "crash reported");
+            await().atMost(LONG).until(() -> d.logCount("event=stop vm=default reason=crash") == 2);
+            assertEquals(0, d.uvm("run", "--", "true").exit(), "and the next session boots again");
         }
     }
 
