@@ -213,6 +213,8 @@ daemon_start() {
 	wait_until 60 test -S "$UVM_SOCKET" || die "daemon did not create its socket: $(tail -5 "$daemon_log")"
 	wait_until 30 curl -fsS -o /dev/null --max-time 2 "$metrics_url" || die "no metrics at $metrics_url"
 	say "daemon pid $dpid ($accel), socket $UVM_SOCKET, metrics $metrics_url"
+	sleep 2
+	rss_kb "$dpid" >"$res/$accel.daemon-rss-start"
 }
 
 uvm() { "$uvm_bin" "$@"; }
