@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code uvm shell} as a person uses it: in a real terminal (a tmux pane), with a PTY in the
  * guest, window resizes, Ctrl-C reaching the guest's foreground process, and the terminal left as
- * it was found; and without a terminal, as a plain pipe.
+ * it was found, also when the session breaks; and without a terminal, as a plain pipe.
  */
 class ShellE2ETest {
     private static final Pattern PTS = Pattern.compile("(/dev/pts/\\d+)");
@@ -35,20 +35,7 @@ class ShellE2ETest {
 
     @Test
     void shellInTerminal_hasPtyPromptResizeAndCtrlC_andRestoresTerminalOnExit() throws Exception {
-        Path before = daemon.dir.resolve("stty.before");
-        Path after = daemon.dir.resolve("stty.after");
-        Path script = daemon.dir.resolve("shell.sh");
-        StringBuilder sh = new StringBuilder("#!/bin/sh\n");
-        for (Map.Entry<String, String> e : daemon.clientEnv().entrySet()) {
-            sh.append("export ").append(e.getKey()).append("='").append(e.getValue()).append("'\n");
-        }
-        sh.append("stty -g > ").append(before).append('\n')
-                .append(UvmDaemon.UVM).append(" shell\n")
-                .append("echo \"uvm-exit=$?\"\n")
-                .append("stty -g > ").append(after).append('\n')
-                .append("exec sleep 3600\n");
-        Files.writeString(script, sh);
-        try (Tmux tmux = Tmux.start(daemon.dir.resolve("tmux.sock"), 100, 30, "sh " + script)) {
+        try (Tmux tmux = shellInTmux("exit")) {
             tmux.awaitScreen("the guest's login prompt", s -> s.contains("uvm:~#"));
 
             tmux.line("echo $((6*7)); tty");
@@ -72,10 +59,45 @@ class ShellE2ETest {
 
             tmux.line("exit");
             tmux.awaitScreen("uvm's exit status", s -> s.contains("uvm-exit=0"));
-            assertTrue(Files.exists(after), tmux.screen());
-            assertEquals(Files.readString(before), Files.readString(after),
-                    "terminal settings (stty -g) before and after uvm shell");
+            assertTerminalRestored("exit", tmux);
         }
+    }
+
+    @Test
+    void shellWhoseVmIsStoppedUnderIt_fails125_andRestoresTerminal() throws Exception {
+        try (Tmux tmux = shellInTmux("broken")) {
+            tmux.awaitScreen("the guest's login prompt", s -> s.contains("uvm:~#"));
+            assertEquals(0, daemon.uvm("terminate", "default").exit());
+            String screen = tmux.awaitScreen("uvm's exit status", s -> s.contains("uvm-exit="));
+            assertTrue(screen.contains("uvm-exit=125"), screen);
+            assertTerminalRestored("broken", tmux);
+        }
+    }
+
+    /**
+     * A tmux pane that records {@code stty -g}, runs {@code uvm shell} with the daemon's
+     * environment, prints its exit status and records {@code stty -g} again.
+     */
+    private static Tmux shellInTmux(String name) throws Exception {
+        Path script = daemon.dir.resolve(name + ".sh");
+        StringBuilder sh = new StringBuilder("#!/bin/sh\n");
+        for (Map.Entry<String, String> e : daemon.clientEnv().entrySet()) {
+            sh.append("export ").append(e.getKey()).append("='").append(e.getValue()).append("'\n");
+        }
+        sh.append("stty -g > ").append(daemon.dir.resolve(name + ".before")).append('\n')
+                .append(UvmDaemon.UVM).append(" shell\n")
+                .append("echo \"uvm-exit=$?\"\n")
+                .append("stty -g > ").append(daemon.dir.resolve(name + ".after")).append('\n')
+                .append("exec sleep 3600\n");
+        Files.writeString(script, sh);
+        return Tmux.start(daemon.dir.resolve(name + ".tmux"), 100, 30, "sh " + script);
+    }
+
+    private static void assertTerminalRestored(String name, Tmux tmux) throws Exception {
+        Path after = daemon.dir.resolve(name + ".after");
+        await("stty -g recorded after uvm").atMost(Duration.ofMinutes(1)).until(() -> Files.exists(after));
+        assertEquals(Files.readString(daemon.dir.resolve(name + ".before")), Files.readString(after),
+                "terminal settings (stty -g) before and after uvm shell; screen:\n" + tmux.screen());
     }
 
     @Test
