@@ -7,12 +7,11 @@ import dev.uvm.hcs.HcsUnavailableException;
 import dev.uvm.hcs.LinuxUtilityVmSpec;
 import dev.uvm.hcs.Plan9ShareSpec;
 import dev.uvm.qemu.BootException;
+import dev.uvm.scheduler.GuestImage;
 import dev.uvm.scheduler.lifecycle.RunningVm;
 import dev.uvm.scheduler.lifecycle.VmDriver;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ public final class HcsDriver implements VmDriver {
     private static final long MIB = 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(HcsDriver.class);
 
-    private final Path imageDir;
+    private final GuestImage image;
     private final AgentTransport transport;
 
     /**
@@ -43,7 +42,7 @@ public final class HcsDriver implements VmDriver {
      *                  {@link UnixSocketAgentTransport} against a computecore library on Linux
      */
     public HcsDriver(Path imageDir, AgentTransport transport) {
-        this.imageDir = imageDir;
+        this.image = new GuestImage(imageDir);
         this.transport = transport;
     }
 
@@ -77,14 +76,11 @@ public final class HcsDriver implements VmDriver {
 
     /** The utility VM a config asks for. */
     LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
-        Path kernel = config.kernel() != null ? config.kernel() : imageFile("vmlinux");
-        Path initrd = config.initrd() != null ? config.initrd() : imageFile("initramfs");
+        Path kernel = image.kernel(config);
+        Path initrd = image.initrd(config);
         checkReadable(kernel, "kernel");
         checkReadable(initrd, "initrd");
-        String cmdline = config.kernelCommandLine() == null ? "" : config.kernelCommandLine().strip();
-        if (config.kernel() == null) {
-            cmdline = imageCmdline() + " " + cmdline;
-        }
+        String cmdline = image.cmdline(config);
         LinuxUtilityVmSpec.Builder spec = LinuxUtilityVmSpec.builder()
                 .kernel(kernel.toString())
                 .initrd(initrd.toString())
@@ -99,25 +95,7 @@ public final class HcsDriver implements VmDriver {
         return spec.build();
     }
 
-    /** The kernel command line the guest image recommends ({@code cmdline} in the image folder), or empty. */
-    private String imageCmdline() {
-        try {
-            return Files.readString(imageDir.resolve("cmdline")).strip();
-        } catch (IOException e) {
-            return "";
-        }
-    }
 
-    private Path imageFile(String prefix) throws BootException {
-        try (Stream<Path> files = Files.list(imageDir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().findFirst()
-                    .orElseThrow(() -> new BootException("the guest image has no " + prefix + " file in " + imageDir
-                            + " (build it with guest/build-image.sh, or set kernel/initrd in the config)"));
-        } catch (IOException e) {
-            throw new BootException("the guest image folder " + imageDir + " cannot be read (" + e.getMessage()
-                    + "); build it with guest/build-image.sh, or set kernel/initrd in the config");
-        }
-    }
 
     private static void checkReadable(Path file, String what) throws BootException {
         if (!Files.isReadable(file)) {

@@ -6,6 +6,7 @@ import dev.uvm.qemu.Accel;
 import dev.uvm.qemu.BootException;
 import dev.uvm.qemu.QemuSpec;
 import dev.uvm.qemu.QemuVm;
+import dev.uvm.scheduler.GuestImage;
 import dev.uvm.scheduler.lifecycle.RunningVm;
 import dev.uvm.scheduler.lifecycle.VmDriver;
 import java.io.IOException;
@@ -30,7 +31,7 @@ public final class QemuDriver implements VmDriver {
     private static final int MAX_SOCKET_PATH = 107;
 
     private final Path qemuBinary;
-    private final Path imageDir;
+    private final GuestImage image;
     private final Path runRoot;
     private final Path probeCache;
     private final Path records;
@@ -44,7 +45,7 @@ public final class QemuDriver implements VmDriver {
                       String forcedAccel) {
         this.records = stateDir.resolve("vms");
         this.qemuBinary = qemuBinary;
-        this.imageDir = imageDir;
+        this.image = new GuestImage(imageDir);
         this.runRoot = runRoot;
         this.probeCache = cacheDir.resolve("accel-probe.json");
         this.verdict = AccelProbe.withoutProbe(forcedAccel);
@@ -78,7 +79,7 @@ public final class QemuDriver implements VmDriver {
 
     private String probeKey(VmConfig template) {
         try {
-            Path kernel = kernel(template);
+            Path kernel = image.kernel(template);
             return String.join("|", Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
                     qemuBinary.toRealPath().toString(), Long.toString(Files.size(qemuBinary.toRealPath())),
                     kernel.toString(), Long.toString(Files.size(kernel)));
@@ -231,39 +232,7 @@ public final class QemuDriver implements VmDriver {
             share = new QemuSpec.Share(config.hostShare().hostPath(), "uvmshare", config.hostShare().guestPath(),
                     config.hostShare().readOnly());
         }
-        String cmdline = config.kernelCommandLine();
-        if (config.kernel() == null) {
-            cmdline = (imageCmdline() + " " + cmdline).strip();
-        }
-        return new QemuSpec(config.name(), qemuBinary, kernel(config), initrd(config), cmdline,
-                config.memoryBytes(), config.processors(), accel, runDir, share);
-    }
-
-    /** The kernel command line the guest image recommends (guest/out/cmdline), or empty. */
-    private String imageCmdline() {
-        try {
-            return Files.readString(imageDir.resolve("cmdline")).strip();
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private Path kernel(VmConfig config) throws BootException {
-        return config.kernel() != null ? config.kernel() : imageFile("vmlinux");
-    }
-
-    private Path initrd(VmConfig config) throws BootException {
-        return config.initrd() != null ? config.initrd() : imageFile("initramfs");
-    }
-
-    private Path imageFile(String prefix) throws BootException {
-        try (Stream<Path> files = Files.list(imageDir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().findFirst()
-                    .orElseThrow(() -> new BootException("the guest image has no " + prefix + " file in " + imageDir
-                            + " (build it with guest/build-image.sh, or set kernel/initrd in the config)"));
-        } catch (IOException e) {
-            throw new BootException("the guest image folder " + imageDir + " cannot be read (" + e.getMessage()
-                    + "); build it with guest/build-image.sh, or set kernel/initrd in the config");
-        }
+        return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
+                image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share);
     }
 }
