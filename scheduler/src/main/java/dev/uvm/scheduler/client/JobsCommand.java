@@ -22,6 +22,9 @@ final class JobsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 

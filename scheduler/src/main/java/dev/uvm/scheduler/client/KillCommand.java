@@ -15,6 +15,9 @@ final class KillCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = {"-s", "--signal"}, paramLabel = "SIGNAL", defaultValue = "TERM",
             description = "Signal name (TERM, KILL, INT, HUP, ...) or number (default: ${DEFAULT-VALUE}).")
     String signal;

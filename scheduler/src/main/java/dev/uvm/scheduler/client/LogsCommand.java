@@ -19,6 +19,9 @@ final class LogsCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the job ends.")
     boolean follow;
 

@@ -20,6 +20,9 @@ final class ShellCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @Option(names = "--vm", paramLabel = "NAME", defaultValue = "default", description = "VM to use (default: ${DEFAULT-VALUE}).")
     String vm;
 
