@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1181,6 +1182,13 @@ int main(int argc, char **argv)
         }
     }
     is_init = getpid() == 1;
+    /* Each channel holds three pipe ends; hundreds of sessions can arrive at once (all waiting
+     * for the boot), more than the default soft limit of 1024 open files allows. */
+    struct rlimit nofile = {65536, 65536};
+    if (setrlimit(RLIMIT_NOFILE, &nofile) != 0 && getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+        nofile.rlim_cur = nofile.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &nofile);
+    }
     /* fds 0-2 must be open, or a child's dup2() onto them could hit our own pipes */
     int nullfd;
     while ((nullfd = open("/dev/null", O_RDWR)) >= 0 && nullfd <= 2) {

@@ -54,8 +54,10 @@ class ShellE2ETest {
             tmux.send("C-c");
             awaitSleepRunning(false);
             tmux.line("echo status=$?");
+            // Whether the guest's line discipline echoes "^C" races with the prompt; the contract is
+            // that the foreground process got SIGINT (128+2) and the shell is back.
             tmux.awaitScreen("the prompt back after Ctrl-C, the command killed by SIGINT",
-                    s -> s.contains("^C") && s.contains("\nstatus=130\n"));
+                    s -> s.contains("\nstatus=130\n"));
 
             tmux.line("exit");
             tmux.awaitScreen("uvm's exit status", s -> s.contains("uvm-exit=0"));
