@@ -226,9 +226,8 @@ public final class QemuVm implements AutoCloseable {
         } catch (ExecutionException e) {
             // The agent connection broke before READY; fall through to the exit check below.
         }
-        String ready = agent.ready().getNow(null);
-        if (ready != null && !agent.ready().isCompletedExceptionally()) {
-            return ready;
+        if (agent.ready().isDone() && !agent.ready().isCompletedExceptionally()) {
+            return agent.ready().join();
         }
         try {
             process.waitFor(1, TimeUnit.SECONDS);

@@ -243,6 +243,9 @@ public final class Daemon {
         } catch (IOException ignored) {
             // Closing the listening socket; nothing else to do.
         }
+        if (driver instanceof QemuDriver qemu) {
+            qemu.stopProbe();
+        }
         scheduler.shutdown(null, StopReason.DAEMON_STOP, force).join();
         long until = System.currentTimeMillis() + maxStopMillis();
         while (!scheduler.allStopped().join() && System.currentTimeMillis() < until) {

@@ -77,6 +77,17 @@ public final class QemuDriver implements VmDriver {
         t.start();
     }
 
+    /** Ends a KVM probe boot that is still running (the daemon is stopping); no QEMU is left behind. */
+    public void stopProbe() {
+        String marker = runRoot.resolve("kvm-probe") + "/";
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .forEach(p -> {
+                    log.info("stopping the KVM probe boot (QEMU pid {}) with the daemon", p.pid());
+                    p.destroyForcibly();
+                });
+    }
+
     private String probeKey(VmConfig template) {
         try {
             Path kernel = image.kernel(template);

@@ -106,7 +106,8 @@ class LifecycleE2ETest {
 
     @Test
     void guestThatNeverSignalsReady_timesOutWithClearError_andIsKilled() throws Exception {
-        String config = "[vm]\nbootTimeout = 4s\nkernelCommandLine = rdinit=/bin/sleep 9999\n";
+        String config = "[vm]\nbootTimeout = 4s\nkernelCommandLine = rdinit=/bin/sleep 9999\n"
+                + "[vm.panic]\nbootTimeout = 60s\nkernelCommandLine = rdinit=/no/such/init\n";
         try (UvmDaemon d = new UvmDaemon(config).start()) {
             UvmDaemon.Result r = d.uvm("run", "--", "true");
             assertEquals(125, r.exit(), r.toString());
@@ -115,6 +116,12 @@ class LifecycleE2ETest {
             UvmDaemon.Result again = d.uvm("run", "--", "true");
             assertEquals(125, again.exit());
             assertEquals(2, d.logCount("event=boot vm=default result=failed"), d.log());
+
+            // A guest whose kernel panics during boot (no init) ends QEMU: reported at once, with the cause.
+            UvmDaemon.Result panic = d.uvm("run", "--vm", "panic", "--", "true");
+            assertEquals(125, panic.exit(), panic.toString());
+            assertTrue(panic.stderr().contains("before the guest agent was ready"), panic.stderr());
+            assertTrue(panic.stderr().contains("VM panic failed to boot: the VM exited"), panic.stderr());
         }
     }
 
