@@ -30,14 +30,8 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JsonNode result;
-        try (DaemonConnection conn = main.connect(false)) {
-            result = conn.request(Wire.message("jobs"));
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-            System.err.println("uvm: no daemon is running on " + main.socketPath() + " (so there are no jobs)");
+        JsonNode result = main.requestRunning(Wire.message("jobs"), " (so there are no jobs)");
+        if (result == null) {
             return 1;
         }
         if (json) {

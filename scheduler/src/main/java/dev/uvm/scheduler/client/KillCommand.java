@@ -34,8 +34,12 @@ final class KillCommand implements Callable<Integer> {
             System.err.println("uvm: " + e.getMessage());
             return Main.EXIT_USAGE;
         }
-        try (DaemonConnection conn = main.connect(false)) {
-            JsonNode r = conn.request(Wire.message("kill").put("job", job).put("signal", number));
+        try {
+            JsonNode r = main.requestRunning(Wire.message("kill").put("job", job).put("signal", number),
+                    " (so there are no jobs)");
+            if (r == null) {
+                return 1;
+            }
             if (r.path("pending").asBoolean(false)) {
                 System.err.println("uvm: " + r.path("message").asText());
             }
@@ -43,12 +47,6 @@ final class KillCommand implements Callable<Integer> {
         } catch (DaemonConnection.DaemonError e) {
             System.err.println("uvm: " + e.getMessage());
             return e.exitCode();
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-            System.err.println("uvm: no daemon is running on " + main.socketPath() + " (so there are no jobs)");
-            return 1;
         }
     }
 }

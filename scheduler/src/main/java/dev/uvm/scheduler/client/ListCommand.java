@@ -19,14 +19,8 @@ final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JsonNode result;
-        try (DaemonConnection conn = main.connect(false)) {
-            result = conn.request(Wire.message("list"));
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-            System.err.println("uvm: no daemon is running on " + main.socketPath() + " (every VM is stopped)");
+        JsonNode result = main.requestRunning(Wire.message("list"), " (every VM is stopped)");
+        if (result == null) {
             return 1;
         }
         if (json) {

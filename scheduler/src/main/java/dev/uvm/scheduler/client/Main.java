@@ -112,6 +112,26 @@ public final class Main {
         return Locations.socket(socket, clientConfig().daemon());
     }
 
+    /**
+     * Sends one request to a running daemon (none is started) and returns its answer, or
+     * {@code null} after printing "no daemon is running on SOCKET" and {@code whenNone} to stderr.
+     * An error answer is thrown as {@link DaemonConnection.DaemonError}.
+     */
+    com.fasterxml.jackson.databind.JsonNode requestRunning(com.fasterxml.jackson.databind.node.ObjectNode message,
+                                                          String whenNone) throws java.io.IOException {
+        try (DaemonConnection conn = connect(false)) {
+            return conn.request(message);
+        } catch (DaemonConnection.DaemonError e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
+            System.err.println("uvm: no daemon is running on " + socketPath() + whenNone);
+            return null;
+        }
+    }
+
     DaemonConnection connect(boolean startIfNeeded) throws java.io.IOException {
         UvmConfig c = clientConfig();
         Path sock = Locations.socket(socket, c.daemon());

@@ -23,19 +23,16 @@ final class ShutdownCommand implements Callable<Integer> {
     }
 
     static int stop(Main main, String vm, boolean force) throws IOException {
-        try (DaemonConnection conn = main.connect(false)) {
-            JsonNode r = conn.request(Wire.message("shutdown").put("vm", vm).put("force", force));
-            System.err.println("uvm: stopped " + r.path("stopped"));
+        try {
+            JsonNode r = main.requestRunning(Wire.message("shutdown").put("vm", vm).put("force", force),
+                    "; nothing to stop");
+            if (r != null) {
+                System.err.println("uvm: stopped " + r.path("stopped"));
+            }
             return 0;
         } catch (DaemonConnection.DaemonError e) {
             System.err.println("uvm: " + e.getMessage());
             return e.exitCode();
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-            System.err.println("uvm: no daemon is running on " + main.socketPath() + "; nothing to stop");
-            return 0;
         }
     }
 }

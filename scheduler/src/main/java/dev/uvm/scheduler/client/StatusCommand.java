@@ -21,15 +21,9 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JsonNode result;
-        try (DaemonConnection conn = main.connect(false)) {
-            result = conn.request(Wire.message("status"));
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-            System.err.println("uvm: no daemon is running on " + main.socketPath()
-                    + " (it starts with the first `uvm run`, or with `uvm daemon`)");
+        JsonNode result = main.requestRunning(Wire.message("status"),
+                " (it starts with the first `uvm run`, or with `uvm daemon`)");
+        if (result == null) {
             return 1;
         }
         if (json) {
