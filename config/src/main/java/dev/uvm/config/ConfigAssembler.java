@@ -98,6 +98,11 @@ final class ConfigAssembler {
         String mountPoint = ConfigKey.HostShareDefaults.MOUNT_POINT;
         boolean readOnly = false;
         boolean allowRoot = false;
+        double idleCpu = d.reclaimIdleCpuPercent();
+        long idleWindow = d.reclaimIdleWindowMillis();
+        IdleAction idleAction = d.idleAction();
+        List<String> prewarm = d.prewarm();
+        List<String> keepAlive = d.keepAlive();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -120,6 +125,11 @@ final class ConfigAssembler {
                 case HOST_SHARE_MOUNT_POINT -> mountPoint = (String) x;
                 case HOST_SHARE_READ_ONLY -> readOnly = (Boolean) x;
                 case HOST_SHARE_ALLOW_ROOT -> allowRoot = (Boolean) x;
+                case RECLAIM_IDLE_CPU -> idleCpu = (Double) x;
+                case RECLAIM_IDLE_WINDOW -> idleWindow = (Long) x;
+                case IDLE_ACTION -> idleAction = (IdleAction) x;
+                case PREWARM -> prewarm = castList(x);
+                case KEEP_ALIVE -> keepAlive = castList(x);
                 default -> throw new IllegalStateException("not a VM key: " + s.key());
             }
         }
@@ -136,7 +146,12 @@ final class ConfigAssembler {
         }
         HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
-                reclaim, hostShare);
+                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castList(Object x) {
+        return (List<String>) x;
     }
 
     private Object value(Setting s) {

@@ -56,7 +56,17 @@ public enum ConfigKey {
             v -> Boolean.toString(v.hostShare() != null && v.hostShare().readOnly()), null),
     /** Only gates validation, so it has no field in {@link VmConfig} and no text form. */
     HOST_SHARE_ALLOW_ROOT("hostShareAllowRoot", Scope.VM, TakesEffect.NEXT_BOOT, null, "boolean", "false",
-            v -> null, null);
+            v -> null, null),
+    RECLAIM_IDLE_CPU("reclaimIdleCpu", Scope.VM, TakesEffect.IMMEDIATELY, null, "percent", "0.5%",
+            v -> ValueSyntax.formatPercent(v.reclaimIdleCpuPercent()), null),
+    RECLAIM_IDLE_WINDOW("reclaimIdleWindow", Scope.VM, TakesEffect.IMMEDIATELY, null, "duration", "30s",
+            v -> ValueSyntax.formatDuration(v.reclaimIdleWindowMillis()), null),
+    IDLE_ACTION("idleAction", Scope.VM, TakesEffect.IMMEDIATELY, null, "shutdown | suspend", "shutdown",
+            v -> v.idleAction().name().toLowerCase(Locale.ROOT), null),
+    PREWARM("prewarm", Scope.VM, TakesEffect.IMMEDIATELY, null, "cron expressions separated by |", "none",
+            v -> String.join(" | ", v.prewarm()), null),
+    KEEP_ALIVE("keepAlive", Scope.VM, TakesEffect.IMMEDIATELY, null, "cron expressions separated by |", "none",
+            v -> String.join(" | ", v.keepAlive()), null);
 
     /** Which section a key belongs to. */
     public enum Scope { DAEMON, VM }

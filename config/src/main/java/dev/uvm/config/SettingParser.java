@@ -26,6 +26,8 @@ final class SettingParser {
     static final long MAX_IDLE_TIMEOUT_MILLIS = 30L * 24 * 3_600_000;
     static final long MIN_STOP_BOOT_TIMEOUT_MILLIS = 1_000;
     static final long MAX_STOP_BOOT_TIMEOUT_MILLIS = 10 * 60_000;
+    static final long MIN_RECLAIM_WINDOW_MILLIS = 10_000;
+    static final long MAX_RECLAIM_WINDOW_MILLIS = 3_600_000;
     /** sun_path holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
@@ -65,6 +67,11 @@ final class SettingParser {
                 case HOST_SHARE -> directory(s);
                 case HOST_SHARE_MOUNT_POINT -> mountPoint(s.value());
                 case HOST_SHARE_READ_ONLY, HOST_SHARE_ALLOW_ROOT -> ValueSyntax.parseBoolean(s.value());
+                case RECLAIM_IDLE_CPU -> idleCpu(s.value());
+                case RECLAIM_IDLE_WINDOW -> within(ValueSyntax.parseDuration(s.value()), MIN_RECLAIM_WINDOW_MILLIS,
+                        MAX_RECLAIM_WINDOW_MILLIS, "must be from 10s to 1h");
+                case IDLE_ACTION -> IdleAction.valueOf(oneOf(s.value(), "shutdown", "suspend").toUpperCase(Locale.ROOT));
+                case PREWARM, KEEP_ALIVE -> CronList.parse(s.value());
             };
         } catch (IllegalArgumentException e) {
             problems.error(s.line(), s.written(), s.value(), e.getMessage());
@@ -176,6 +183,23 @@ final class SettingParser {
             case "dropCache" -> MemoryReclaim.DROP_CACHE;
             default -> MemoryReclaim.GRADUAL;
         };
+    }
+
+    private static double idleCpu(String value) {
+        String v = value.strip();
+        if (v.endsWith("%")) {
+            v = v.substring(0, v.length() - 1).strip();
+        }
+        double percent;
+        try {
+            percent = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a percentage such as 0.5%");
+        }
+        if (!(percent > 0 && percent <= 50)) {
+            throw new IllegalArgumentException("must be more than 0% and at most 50%");
+        }
+        return percent;
     }
 
     private static String mountPoint(String value) {

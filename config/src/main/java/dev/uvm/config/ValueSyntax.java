@@ -165,6 +165,11 @@ public final class ValueSyntax {
         return millis + "ms";
     }
 
+    /** A percentage as written in config, for example {@code 0.5%}. */
+    public static String formatPercent(double percent) {
+        return BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString() + "%";
+    }
+
     private static long toLong(BigDecimal value, String tooLarge) {
         BigDecimal whole = value.setScale(0, java.math.RoundingMode.FLOOR);
         if (whole.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {

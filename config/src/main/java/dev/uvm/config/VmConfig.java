@@ -1,6 +1,7 @@
 package dev.uvm.config;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The effective settings of one named VM: {@code [vm]} defaults overlaid with {@code [vm.NAME]}.
@@ -17,11 +18,18 @@ import java.nio.file.Path;
  * @param swapBytes             guest swap size; 0 = none
  * @param autoMemoryReclaim     what to do with guest memory while idle
  * @param hostShare             a host folder shared into the guest, or {@code null}
+ * @param reclaimIdleCpuPercent the guest CPU busy share (percent of all its CPUs) under which it counts as idle
+ * @param reclaimIdleWindowMillis how long the guest must stay under that share before memory is reclaimed
+ * @param idleAction            what the idle timeout does: stop the VM, or suspend it to disk
+ * @param prewarm               Quartz cron expressions at which the VM is booted ahead of use; may be empty
+ * @param keepAlive             Quartz cron expressions; while one matches the current second the VM is
+ *                              booted and held up whatever the idle timeout says; may be empty
  */
 public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
-                       HostShare hostShare) {
+                       HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
+                       IdleAction idleAction, List<String> prewarm, List<String> keepAlive) {
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
@@ -29,22 +37,46 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
     public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
     public static final long DEFAULT_BOOT_TIMEOUT_MILLIS = 30_000;
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 30_000;
+    public static final double DEFAULT_RECLAIM_IDLE_CPU_PERCENT = 0.5;
+    public static final long DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS = 30_000;
+
+    public VmConfig {
+        prewarm = List.copyOf(prewarm);
+        keepAlive = List.copyOf(keepAlive);
+    }
 
     /** The built-in defaults for a VM of the given name. */
     public static VmConfig defaults(String name) {
         return new VmConfig(name, DEFAULT_MEMORY_BYTES, DEFAULT_PROCESSORS, null, null, "",
                 DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
-                0, MemoryReclaim.DISABLED, null);
+                0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
+                DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of());
     }
 
     public VmConfig withName(String newName) {
         return new VmConfig(newName, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes,
-                autoMemoryReclaim, hostShare);
+                autoMemoryReclaim, hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction,
+                prewarm, keepAlive);
     }
 
     public VmConfig withIdleTimeout(long millis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
-                millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare);
+                millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
+                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive);
+    }
+
+    /** A copy with another reclaim mode and idle detection. */
+    public VmConfig withReclaim(MemoryReclaim mode, double idleCpuPercent, long idleWindowMillis) {
+        return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
+                vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, mode, hostShare,
+                idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive);
+    }
+
+    /** A copy with another idle action and warm-up schedules. */
+    public VmConfig withSchedules(IdleAction action, List<String> prewarmCron, List<String> keepAliveCron) {
+        return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
+                vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim,
+                hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron);
     }
 }

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
                 hostShareReadOnly = true
                 """.formatted(kernel, initrd, share), "default");
         assertEquals(new VmConfig("default", 2 * GIB, 4, kernel, initrd, "console=hvc0 quiet", 300_000, 45_000,
-                10_000, GIB, MemoryReclaim.GRADUAL, new HostShare(share, "/mnt/work", true)), vm);
+                10_000, GIB, MemoryReclaim.GRADUAL, new HostShare(share, "/mnt/work", true), VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of()), vm);
     }
 
     @Test
@@ -163,6 +163,28 @@ class ConfigLoaderTest {
     void vmIdleTimeout_zeroAndNegative_keptAsWritten() throws ConfigException {
         assertEquals(0, vm("[vm]\nvmIdleTimeout = 0\n", "default").vmIdleTimeoutMillis());
         assertEquals(-1, vm("[vm]\nvmIdleTimeout = -1\n", "default").vmIdleTimeoutMillis());
+    }
+
+    @Test
+    void idleAndScheduleKeys_parsed() throws ConfigException {
+        VmConfig vm = vm("""
+                [vm]
+                reclaimIdleCpu = 2.5%
+                reclaimIdleWindow = 1min
+                idleAction = Suspend
+                prewarm = 0 45 8 ? * MON-FRI
+                keepAlive = * * 9-17 ? * MON-FRI |  * *  10-12 ? * SAT
+                """, "default");
+        assertEquals(2.5, vm.reclaimIdleCpuPercent());
+        assertEquals(60_000, vm.reclaimIdleWindowMillis());
+        assertEquals(IdleAction.SUSPEND, vm.idleAction());
+        assertEquals(List.of("0 45 8 ? * MON-FRI"), vm.prewarm());
+        assertEquals(List.of("* * 9-17 ? * MON-FRI", "* * 10-12 ? * SAT"), vm.keepAlive());
+        assertEquals("* * 9-17 ? * MON-FRI | * * 10-12 ? * SAT", ConfigKey.KEEP_ALIVE.valueIn(vm));
+        assertEquals("2.5%", ConfigKey.RECLAIM_IDLE_CPU.valueIn(vm));
+        VmConfig defaults = vm("[vm]\n", "default");
+        assertEquals("0.5%", ConfigKey.RECLAIM_IDLE_CPU.valueIn(defaults));
+        assertEquals(List.of(), defaults.prewarm());
     }
 
     @Test

@@ -272,4 +272,39 @@ class ConfigValidationTest {
         assertEquals(new ConfigProblem(ConfigProblem.Severity.ERROR, "uvm.conf", 3, "memory", "12XB",
                 "expected a size such as 512MB or 4GB"), p);
     }
+
+    @Test
+    void reclaimIdleCpu_outOfRangeOrNotANumber_errorSaysWhatIsAllowed() {
+        assertEquals(List.of("reclaimIdleCpu = 0% at uvm.conf:2: must be more than 0% and at most 50%"),
+                errors("[vm]\nreclaimIdleCpu = 0%\n"));
+        assertEquals(List.of("reclaimIdleCpu = lots at uvm.conf:2: expected a percentage such as 0.5%"),
+                errors("[vm]\nreclaimIdleCpu = lots\n"));
+    }
+
+    @Test
+    void reclaimIdleWindow_tooShort_errorGivesRange() {
+        assertEquals(List.of("reclaimIdleWindow = 5s at uvm.conf:2: must be from 10s to 1h"),
+                errors("[vm]\nreclaimIdleWindow = 5s\n"));
+    }
+
+    @Test
+    void idleAction_unknown_errorListsActions() {
+        assertEquals(List.of("idleAction = hibernate at uvm.conf:2: expected shutdown or suspend"),
+                errors("[vm]\nidleAction = hibernate\n"));
+    }
+
+    @Test
+    void prewarm_badCron_errorQuotesTheExpressionAndTheSyntax() {
+        List<String> e = errors("[vm.build]\nprewarm = 0 45 8 ? * MON-FRI | 0 61 * * * ?\n");
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("prewarm = 0 45 8 ? * MON-FRI | 0 61 * * * ? at uvm.conf:2: invalid cron expression"
+                + " \"0 61 * * * ?\""), e.get(0));
+        assertTrue(e.get(0).contains("such as 0 45 8 ? * MON-FRI"), e.get(0));
+    }
+
+    @Test
+    void keepAlive_emptyPartBetweenSeparators_isAnError() {
+        assertEquals(List.of("keepAlive = * * 9-17 ? * MON-FRI || at uvm.conf:2: empty cron expression between '|' separators"),
+                errors("[vm]\nkeepAlive = * * 9-17 ? * MON-FRI ||\n"));
+    }
 }

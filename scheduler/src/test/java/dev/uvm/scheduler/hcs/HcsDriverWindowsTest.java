@@ -1,5 +1,7 @@
 package dev.uvm.scheduler.hcs;
 
+import java.util.List;
+import dev.uvm.config.IdleAction;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,7 +36,7 @@ class HcsDriverWindowsTest {
         assumeTrue(kernel != null && initrd != null, "set uvm.hcs.test.kernel and uvm.hcs.test.initrd");
         String name = "windows-test-" + UUID.randomUUID().toString().substring(0, 8);
         VmConfig config = new VmConfig(name, 512L << 20, 1, Path.of(kernel), Path.of(initrd), "", 60_000, 60_000,
-                30_000, 0, MemoryReclaim.DISABLED, null);
+                30_000, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of());
         HcsDriver driver = new HcsDriver(Path.of("unused-image-folder"), new HvSocketAgentTransport());
 
         BootException e = assertThrows(BootException.class, () -> driver.boot(config));
