@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -765,6 +766,43 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
 
 /* ------------------------------------------------------------------ other requests */
 
+/* Drops the page cache, dentries and inodes, then compacts so free page reporting can hand
+ * whole 2 MiB blocks back to the host. */
+static void drop_all_caches(void)
+{
+    sync();
+    if (write_file("/proc/sys/vm/drop_caches", "3") < 0) {
+        send_log("drop_caches: %s", strerror(errno));
+    }
+    write_file("/proc/sys/vm/compact_memory", "1");
+}
+
+/* Reclaims about `bytes` of page cache through the root cgroup's memory.reclaim (cgroup v2,
+ * mounted here on first use), then compacts. Without memory.reclaim, drops every cache. */
+static void reclaim_bytes(uint64_t bytes)
+{
+    static const char *knob = "/sys/fs/cgroup/memory.reclaim";
+    if (access(knob, W_OK) != 0) {
+        mkdir("/sys/fs/cgroup", 0755);
+        if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0
+            && errno != EBUSY) {
+            debug("mount cgroup2: %s", strerror(errno));
+        }
+    }
+    char text[32];
+    snprintf(text, sizeof text, "%llu", (unsigned long long)bytes);
+    if (access(knob, W_OK) != 0) {
+        send_log("memory.reclaim not available (%s); dropping all caches instead", strerror(errno));
+        drop_all_caches();
+        return;
+    }
+    /* EAGAIN means less than asked could be reclaimed, which is fine for a step. */
+    if (write_file(knob, text) < 0 && errno != EAGAIN) {
+        send_log("memory.reclaim %s: %s", text, strerror(errno));
+    }
+    write_file("/proc/sys/vm/compact_memory", "1");
+}
+
 static void handle_stats(void)
 {
     char buf[4096], out[1024];
@@ -914,11 +952,9 @@ static void handle_frame(uint8_t type, uint32_t ch, const unsigned char *p, uint
         break;
     case T_DROP_CACHES:
         if (len == 0 || p[0] == 1) {
-            sync();
-            if (write_file("/proc/sys/vm/drop_caches", "3") < 0) {
-                send_log("drop_caches: %s", strerror(errno));
-            }
-            write_file("/proc/sys/vm/compact_memory", "1");
+            drop_all_caches();
+        } else if (p[0] == 2 && len >= 9) {
+            reclaim_bytes(((uint64_t)get_u32(p + 1) << 32) | get_u32(p + 5));
         } else {
             send_log("DROP_CACHES mode %u not supported", p[0]);
         }

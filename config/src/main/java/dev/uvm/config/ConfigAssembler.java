@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class ConfigAssembler {
     private static final List<ConfigKey> SHARE_OPTIONS = List.of(ConfigKey.HOST_SHARE_MOUNT_POINT,
-            ConfigKey.HOST_SHARE_READ_ONLY, ConfigKey.HOST_SHARE_ALLOW_ROOT);
+            ConfigKey.HOST_SHARE_READ_ONLY, ConfigKey.HOST_SHARE_ALLOW_ROOT, ConfigKey.HOST_SHARE_CACHE);
 
     private final Problems problems;
     private final SettingParser parser;
@@ -98,6 +98,7 @@ final class ConfigAssembler {
         String mountPoint = ConfigKey.HostShareDefaults.MOUNT_POINT;
         boolean readOnly = false;
         boolean allowRoot = false;
+        String shareCache = "none";
         double idleCpu = d.reclaimIdleCpuPercent();
         long idleWindow = d.reclaimIdleWindowMillis();
         IdleAction idleAction = d.idleAction();
@@ -125,6 +126,7 @@ final class ConfigAssembler {
                 case HOST_SHARE_MOUNT_POINT -> mountPoint = (String) x;
                 case HOST_SHARE_READ_ONLY -> readOnly = (Boolean) x;
                 case HOST_SHARE_ALLOW_ROOT -> allowRoot = (Boolean) x;
+                case HOST_SHARE_CACHE -> shareCache = (String) x;
                 case RECLAIM_IDLE_CPU -> idleCpu = (Double) x;
                 case RECLAIM_IDLE_WINDOW -> idleWindow = (Long) x;
                 case IDLE_ACTION -> idleAction = (IdleAction) x;
@@ -144,7 +146,7 @@ final class ConfigAssembler {
                 shareOptionUsed.merge(s, share != null, Boolean::logicalOr);
             }
         }
-        HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly);
+        HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly, shareCache);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
                 reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive);
     }

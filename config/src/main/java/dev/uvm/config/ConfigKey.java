@@ -54,6 +54,8 @@ public enum ConfigKey {
             v -> v.hostShare() == null ? HostShareDefaults.MOUNT_POINT : v.hostShare().guestPath(), null),
     HOST_SHARE_READ_ONLY("hostShareReadOnly", Scope.VM, TakesEffect.NEXT_BOOT, null, "boolean", "false",
             v -> Boolean.toString(v.hostShare() != null && v.hostShare().readOnly()), null),
+    HOST_SHARE_CACHE("hostShareCache", Scope.VM, TakesEffect.NEXT_BOOT, null, "none | mmap | loose", "none",
+            v -> v.hostShare() == null ? "none" : v.hostShare().cache(), null),
     /** Only gates validation, so it has no field in {@link VmConfig} and no text form. */
     HOST_SHARE_ALLOW_ROOT("hostShareAllowRoot", Scope.VM, TakesEffect.NEXT_BOOT, null, "boolean", "false",
             v -> null, null),

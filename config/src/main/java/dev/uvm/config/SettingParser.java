@@ -67,6 +67,7 @@ final class SettingParser {
                 case HOST_SHARE -> directory(s);
                 case HOST_SHARE_MOUNT_POINT -> mountPoint(s.value());
                 case HOST_SHARE_READ_ONLY, HOST_SHARE_ALLOW_ROOT -> ValueSyntax.parseBoolean(s.value());
+                case HOST_SHARE_CACHE -> oneOf(s.value(), "none", "mmap", "loose");
                 case RECLAIM_IDLE_CPU -> idleCpu(s.value());
                 case RECLAIM_IDLE_WINDOW -> within(ValueSyntax.parseDuration(s.value()), MIN_RECLAIM_WINDOW_MILLIS,
                         MAX_RECLAIM_WINDOW_MILLIS, "must be from 10s to 1h");

@@ -154,6 +154,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void hostShareCache_looseAndDefaultNone() throws Exception {
+        Path share = Files.createDirectory(dir.resolve("c"));
+        assertEquals("loose", vm("[vm]\nhostShare=" + share + "\nhostShareCache = LOOSE\n", "default").hostShare().cache());
+        assertEquals("none", vm("[vm]\nhostShare=" + share + "\n", "default").hostShare().cache());
+    }
+
+    @Test
     void hostShare_defaultsToMntHostReadWrite() throws Exception {
         Path share = Files.createDirectory(dir.resolve("s"));
         assertEquals(new HostShare(share, "/mnt/host", false), vm("[vm]\nhostShare=" + share, "default").hostShare());

@@ -40,4 +40,14 @@ public final class MetricNames {
     public static final String LAST_SESSION_END = "uvm.vm.last.session.end.timestamp";
     /** {@code uvm_vm_idle_deadline_timestamp_seconds}: NaN while no idle timer is armed. */
     public static final String IDLE_DEADLINE = "uvm.vm.idle.deadline.timestamp";
+    /** {@code uvm_vm_memory_reclaim_runs_total}, label {@code mode} = dropCache | gradual. */
+    public static final String MEMORY_RECLAIM_RUNS = "uvm.vm.memory.reclaim.runs";
+    /** {@code uvm_vm_memory_reclaimed_bytes_total}: host resident set before a reclaim minus after. */
+    public static final String MEMORY_RECLAIMED = "uvm.vm.memory.reclaimed";
+    /** {@code uvm_vm_memory_reclaim_duration_seconds} histogram: idle detected to host memory settled. */
+    public static final String MEMORY_RECLAIM_DURATION = "uvm.vm.memory.reclaim.duration";
+    /** {@code uvm_vm_guest_cpu_busy_ratio}: guest CPU busy share over the last 5 s sample. */
+    public static final String GUEST_CPU_BUSY = "uvm.vm.guest.cpu.busy";
+    /** {@code uvm_vm_guest_idle}: 1 while the guest counts as idle for memory reclaim. */
+    public static final String GUEST_IDLE = "uvm.vm.guest.idle";
 }

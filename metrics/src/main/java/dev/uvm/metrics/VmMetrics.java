@@ -29,6 +29,7 @@ public final class VmMetrics {
     public static final List<String> STATES = List.of("stopped", "starting", "running", "idle", "stopping", "failed");
     public static final List<String> STOP_REASONS = List.of("idle", "shutdown", "crash", "boot_failure", "config",
             "daemon_stop");
+    public static final List<String> RECLAIM_MODES = List.of("dropCache", "gradual");
     public static final List<String> PHASES = List.of("vmm_up", "kernel_start", "agent_ready");
 
     private final MeterRegistry registry;
@@ -43,6 +44,9 @@ public final class VmMetrics {
     private final Timer boot;
     private final Timer stop;
     private final Map<String, Timer> phases = new HashMap<>();
+    private final Map<String, Counter> reclaimRuns = new HashMap<>();
+    private final Counter reclaimedBytes;
+    private final Timer reclaimDuration;
 
     VmMetrics(MeterRegistry registry, String vm, String backend) {
         this.registry = registry;
@@ -85,6 +89,20 @@ public final class VmMetrics {
         gauge(MetricNames.LAST_SESSION_END, null, "seconds", "When the last session ended (NaN: none yet)", Double.NaN);
         gauge(MetricNames.IDLE_DEADLINE, null, "seconds",
                 "When the armed idle timer fires (NaN: no timer armed)", Double.NaN);
+        for (String mode : RECLAIM_MODES) {
+            reclaimRuns.put(mode, Counter.builder(MetricNames.MEMORY_RECLAIM_RUNS).tags(tags).tag("mode", mode)
+                    .description("Memory reclaims run on the idle guest, by autoMemoryReclaim mode").register(registry));
+        }
+        reclaimedBytes = Counter.builder(MetricNames.MEMORY_RECLAIMED).tags(tags).baseUnit("bytes")
+                .description("Host memory the VM gave back through reclaims (resident set before minus after)")
+                .register(registry);
+        reclaimDuration = Timer.builder(MetricNames.MEMORY_RECLAIM_DURATION).tags(tags)
+                .description("Time from the guest being found idle until the VM's host memory stopped falling")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+        gauge(MetricNames.GUEST_CPU_BUSY, null, "ratio",
+                "Share of the guest's CPU time spent busy over the last sample interval", 0);
+        gauge(MetricNames.GUEST_IDLE, null, null,
+                "1 while the guest has stayed under reclaimIdleCpu for reclaimIdleWindow, else 0", 0);
     }
 
     private void bytes(String name, String description) {
@@ -178,6 +196,26 @@ public final class VmMetrics {
 
     public void idleTimeout(long timeoutMillis) {
         set(MetricNames.IDLE_TIMEOUT, timeoutMillis < 0 ? -1 : timeoutMillis / 1000.0);
+    }
+
+    /** A reclaim was started in {@code mode} ({@code dropCache} or {@code gradual}). */
+    public void reclaimStarted(String mode) {
+        Counter c = reclaimRuns.get(mode);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    /** A reclaim's effect on the host settled: bytes given back (may be 0) and ms since idle was detected. */
+    public void reclaimFinished(long bytesReturned, long millisSinceIdle) {
+        reclaimedBytes.increment(Math.max(0, bytesReturned));
+        reclaimDuration.record(Math.max(0, millisSinceIdle), TimeUnit.MILLISECONDS);
+    }
+
+    /** Guest CPU busy share (0..1) over the last sample, and whether the guest counts as idle. */
+    public void guestActivity(double busyShare, boolean idle) {
+        set(MetricNames.GUEST_CPU_BUSY, busyShare);
+        set(MetricNames.GUEST_IDLE, idle ? 1 : 0);
     }
 
     String backend() {

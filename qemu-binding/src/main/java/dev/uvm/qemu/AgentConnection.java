@@ -110,6 +110,15 @@ public final class AgentConnection implements AutoCloseable {
         send(new AgentFrame(AgentFrame.DROP_CACHES, 0, new byte[] {1}));
     }
 
+    /**
+     * Asks the agent to reclaim about {@code bytes} of guest page cache (cgroup v2
+     * {@code memory.reclaim}) and compact memory.
+     */
+    public void reclaim(long bytes) throws IOException {
+        byte[] payload = java.nio.ByteBuffer.allocate(9).put((byte) 2).putLong(bytes).array();
+        send(new AgentFrame(AgentFrame.DROP_CACHES, 0, payload));
+    }
+
     /** Requests guest statistics (memory, CPU); the future completes with the key/value lines. */
     public CompletableFuture<Map<String, Long>> stats() throws IOException {
         synchronized (statsLock) {

@@ -48,7 +48,8 @@ public final class QemuCommandLine {
         }
         if (spec.share() != null) {
             cmdline += " uvm.share=" + spec.share().mountTag() + ":" + spec.share().guestPath()
-                    + (spec.share().readOnly() ? ":ro" : ":rw");
+                    + (spec.share().readOnly() ? ":ro" : ":rw")
+                    + (spec.share().cache().equals("none") ? "" : ":" + spec.share().cache());
         }
         if (spec.cmdline() != null && !spec.cmdline().isBlank()) {
             cmdline += " " + spec.cmdline().strip();

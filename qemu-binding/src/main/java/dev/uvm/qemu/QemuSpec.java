@@ -22,8 +22,15 @@ public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, S
     /** The fixed kernel command line: serial console, no reboot loop, skip slow probes. */
     public static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t edd=off";
 
-    /** A host folder exported to the guest over virtio-9p under {@code mountTag}. */
-    public record Share(Path hostPath, String mountTag, String guestPath, boolean readOnly) {
+    /**
+     * A host folder exported to the guest over virtio-9p under {@code mountTag}.
+     *
+     * @param cache the guest's 9P cache mode: {@code none} (coherent), {@code mmap} or {@code loose}
+     */
+    public record Share(Path hostPath, String mountTag, String guestPath, boolean readOnly, String cache) {
+        public Share(Path hostPath, String mountTag, String guestPath, boolean readOnly) {
+            this(hostPath, mountTag, guestPath, readOnly, "none");
+        }
     }
 
     public Path agentSocket() {

@@ -37,6 +37,18 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void shareCacheMode_isPassedToTheGuestAfterTheAccessMode() {
+        QemuSpec.Share loose = new QemuSpec.Share(Path.of("/srv"), "uvmshare", "/mnt/host", false, "loose");
+        String append = after(QemuCommandLine.build(spec(Path.of("/run/uvm/vms/default"), loose, "", Accel.TCG)),
+                "-append", "");
+        assertTrue(append.contains(" uvm.share=uvmshare:/mnt/host:rw:loose"), append);
+        QemuSpec.Share plain = new QemuSpec.Share(Path.of("/srv"), "uvmshare", "/mnt/host", true);
+        append = after(QemuCommandLine.build(spec(Path.of("/run/uvm/vms/default"), plain, "", Accel.TCG)),
+                "-append", "");
+        assertTrue(append.contains(" uvm.share=uvmshare:/mnt/host:ro") && !append.contains(":ro:"), append);
+    }
+
+    @Test
     void kernelCommandLine_isOneArgument_withTheFixedPartFirst() {
         List<String> args = QemuCommandLine.build(spec(Path.of("/run/uvm/vms/default"), null,
                 "quiet -device foo", Accel.KVM));

@@ -14,6 +14,7 @@ import dev.uvm.scheduler.lifecycle.StopReason;
 import dev.uvm.scheduler.lifecycle.ThreadEventLoop;
 import dev.uvm.scheduler.lifecycle.VmDriver;
 import dev.uvm.scheduler.observe.MemorySampler;
+import dev.uvm.scheduler.reclaim.MemoryReclaimer;
 import dev.uvm.scheduler.observe.MetricsListener;
 import dev.uvm.scheduler.qemu.QemuDriver;
 import java.io.IOException;
@@ -124,6 +125,7 @@ public final class Daemon {
             qemu.recover(config.vms()).forEach(scheduler::adopt);
         }
         startMetrics(config.daemon().metricsAddress());
+        startSampling();
         if (configFile != null) {
             watcher = ConfigWatcher.start(configFile, reloader);
         }
@@ -142,6 +144,16 @@ public final class Daemon {
         return true;
     }
 
+    /** Guest statistics every 5 s, for the memory gauges and autoMemoryReclaim. */
+    private void startSampling() {
+        try {
+            MemorySampler.schedule(timers.quartz(), scheduler, metrics,
+                    new MemoryReclaimer(metrics, watchdog, System::currentTimeMillis), MemorySampler.INTERVAL_MILLIS);
+        } catch (org.quartz.SchedulerException e) {
+            log.error("cannot schedule guest sampling ({}); memory gauges and autoMemoryReclaim are off", e.getMessage());
+        }
+    }
+
     private void startMetrics(String address) {
         if (address == null || address.equalsIgnoreCase("off")) {
             log.info("metrics endpoint disabled (metricsAddress = off)");
@@ -150,9 +162,8 @@ public final class Daemon {
         try {
             int port = metrics.serve(address);
             metricsBound = address.substring(0, address.lastIndexOf(':') + 1) + port;
-            MemorySampler.schedule(timers.quartz(), scheduler, metrics, MemorySampler.INTERVAL_MILLIS);
             log.info("metrics on http://{}/metrics", metricsBound);
-        } catch (IOException | RuntimeException | org.quartz.SchedulerException e) {
+        } catch (IOException | RuntimeException e) {
             log.error("cannot serve metrics on {} ({}); sessions are served without metrics. Choose a free "
                     + "metricsAddress in [daemon], or set it to off", address, e.getMessage());
         }

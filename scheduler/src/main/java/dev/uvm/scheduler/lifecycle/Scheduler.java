@@ -110,6 +110,21 @@ public final class Scheduler {
         });
     }
 
+    /**
+     * A VM that is up and serving (running or idle, not starting or stopping), with its current
+     * configuration and live session count.
+     */
+    public record Up(String name, RunningVm vm, VmConfig config, VmState state, int sessions) {
+    }
+
+    /** The VMs that are up and serving, for the memory reclaimer. */
+    public CompletableFuture<List<Up>> serving() {
+        return onLoop(() -> vms.values().stream()
+                .filter(lc -> lc.state() == VmState.RUNNING || lc.state() == VmState.IDLE)
+                .map(lc -> new Up(lc.name(), lc.instance(), lc.config(), lc.state(), lc.sessionCount()))
+                .toList());
+    }
+
     /** Applies a new config: changed VMs reconfigure, new ones appear, removed ones stop when idle. */
     public CompletableFuture<Void> reconfigure(UvmConfig config) {
         return onLoop(() -> {

@@ -3,7 +3,10 @@ package dev.uvm.scheduler.observe;
 import dev.uvm.metrics.UvmMetrics;
 import dev.uvm.scheduler.lifecycle.RunningVm;
 import dev.uvm.scheduler.lifecycle.Scheduler;
+import dev.uvm.scheduler.reclaim.MemoryReclaimer;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
@@ -17,8 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples the memory of every running VM on a Quartz schedule: the host's view (VMM resident
- * set, or HCS private working set) and the guest's (/proc/meminfo through the agent).
+ * Samples every serving VM on a Quartz schedule: the host's view of its memory (VMM resident
+ * set, or HCS private working set) and the guest's (/proc/meminfo and /proc/stat through the
+ * agent). The samples feed the metrics and the {@link MemoryReclaimer}; sampling runs whether or
+ * not the metrics endpoint is served.
  */
 public final class MemorySampler {
     private static final Logger log = LoggerFactory.getLogger(MemorySampler.class);
@@ -27,10 +32,11 @@ public final class MemorySampler {
 
     /** Schedules sampling every {@code intervalMillis} on the given Quartz scheduler. */
     public static void schedule(org.quartz.Scheduler quartz, Scheduler scheduler, UvmMetrics metrics,
-                                long intervalMillis) throws SchedulerException {
+                                MemoryReclaimer reclaimer, long intervalMillis) throws SchedulerException {
         JobDataMap data = new JobDataMap();
         data.put("scheduler", scheduler);
         data.put("metrics", metrics);
+        data.put("reclaimer", reclaimer);
         quartz.scheduleJob(JobBuilder.newJob(Sampling.class).withIdentity("memory-sampler", "uvm")
                         .usingJobData(data).build(),
                 TriggerBuilder.newTrigger().startNow().withSchedule(SimpleScheduleBuilder
@@ -38,23 +44,25 @@ public final class MemorySampler {
                         .withMisfireHandlingInstructionNextWithRemainingCount()).build());
     }
 
-    /** Takes one sample of every running VM now (also used right after a boot and by tests). */
-    public static void sampleAll(Scheduler scheduler, UvmMetrics metrics) {
-        for (Map.Entry<String, RunningVm> e : scheduler.running().join().entrySet()) {
-            RunningVm vm = e.getValue();
-            long total = -1;
-            long available = -1;
-            long cache = -1;
+    /** Takes one sample of every serving VM now. */
+    public static void sampleAll(Scheduler scheduler, UvmMetrics metrics, MemoryReclaimer reclaimer) {
+        Set<String> serving = new HashSet<>();
+        for (Scheduler.Up up : scheduler.serving().join()) {
+            serving.add(up.name());
+            RunningVm vm = up.vm();
+            Map<String, Long> stats = Map.of();
             try {
-                Map<String, Long> stats = vm.guestStats();
-                total = stats.getOrDefault("mem_total", -1L);
-                available = stats.getOrDefault("mem_available", -1L);
-                cache = stats.getOrDefault("mem_cached", -1L);
+                stats = vm.guestStats();
             } catch (IOException ex) {
-                log.debug("VM {}: no guest statistics this time: {}", e.getKey(), ex.getMessage());
+                log.debug("VM {}: no guest statistics this time: {}", up.name(), ex.getMessage());
             }
-            metrics.vm(e.getKey()).memory(vm.hostResidentBytes(), total, available, cache);
+            metrics.vm(up.name()).memory(vm.hostResidentBytes(), stats.getOrDefault("mem_total", -1L),
+                    stats.getOrDefault("mem_available", -1L), stats.getOrDefault("mem_cached", -1L));
+            if (!stats.isEmpty()) {
+                reclaimer.observe(up, stats);
+            }
         }
+        reclaimer.retain(serving);
     }
 
     private MemorySampler() {
@@ -66,7 +74,8 @@ public final class MemorySampler {
         @Override
         public void execute(JobExecutionContext context) {
             JobDataMap d = context.getMergedJobDataMap();
-            sampleAll((Scheduler) d.get("scheduler"), (UvmMetrics) d.get("metrics"));
+            sampleAll((Scheduler) d.get("scheduler"), (UvmMetrics) d.get("metrics"),
+                    (MemoryReclaimer) d.get("reclaimer"));
         }
     }
 }

@@ -241,7 +241,7 @@ public final class QemuDriver implements VmDriver {
         QemuSpec.Share share = null;
         if (config.hostShare() != null) {
             share = new QemuSpec.Share(config.hostShare().hostPath(), "uvmshare", config.hostShare().guestPath(),
-                    config.hostShare().readOnly());
+                    config.hostShare().readOnly(), config.hostShare().cache());
         }
         return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
                 image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share);

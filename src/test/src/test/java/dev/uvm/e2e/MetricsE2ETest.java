@@ -76,12 +76,12 @@ class MetricsE2ETest {
         }
     }
 
-    private static String scrape(String address) throws Exception {
+    static String scrape(String address) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static double sample(String scrape, String series) {
+    static double sample(String scrape, String series) {
         return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
                 .map(l -> Double.parseDouble(l.substring(series.length() + 1)))
                 .orElseThrow(() -> new AssertionError("missing " + series));
@@ -93,7 +93,7 @@ class MetricsE2ETest {
                 .orElseThrow(() -> new AssertionError("no " + key + " in " + meminfo));
     }
 
-    private static long vmRss(long pid) throws Exception {
+    static long vmRss(long pid) throws Exception {
         return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
                 .filter(l -> l.startsWith("VmRSS:")).findFirst()
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024).orElseThrow();
