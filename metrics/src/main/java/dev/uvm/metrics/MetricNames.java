@@ -48,6 +48,14 @@ public final class MetricNames {
     public static final String MEMORY_RECLAIM_DURATION = "uvm.vm.memory.reclaim.duration";
     /** {@code uvm_vm_guest_cpu_busy_ratio}: guest CPU busy share over the last 5 s sample. */
     public static final String GUEST_CPU_BUSY = "uvm.vm.guest.cpu.busy";
+    /** {@code uvm_vm_keepalive_active}: 1 while a keepAlive window holds the VM up. */
+    public static final String KEEPALIVE_ACTIVE = "uvm.vm.keepalive.active";
+    /** {@code uvm_vm_keepalive_next_timestamp_seconds}: when the next keepAlive window opens; NaN if none. */
+    public static final String KEEPALIVE_NEXT = "uvm.vm.keepalive.next.timestamp";
+    /** {@code uvm_vm_prewarm_next_timestamp_seconds}: the next prewarm fire time; NaN if none. */
+    public static final String PREWARM_NEXT = "uvm.vm.prewarm.next.timestamp";
+    /** {@code uvm_vm_prewarms_total}: prewarm fire times reached (each boots the VM or restarts its idle timer). */
+    public static final String PREWARMS = "uvm.vm.prewarms";
     /** {@code uvm_vm_guest_idle}: 1 while the guest counts as idle for memory reclaim. */
     public static final String GUEST_IDLE = "uvm.vm.guest.idle";
 }

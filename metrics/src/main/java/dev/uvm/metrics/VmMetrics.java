@@ -47,6 +47,7 @@ public final class VmMetrics {
     private final Map<String, Counter> reclaimRuns = new HashMap<>();
     private final Counter reclaimedBytes;
     private final Timer reclaimDuration;
+    private final Counter prewarms;
 
     VmMetrics(MeterRegistry registry, String vm, String backend) {
         this.registry = registry;
@@ -99,6 +100,13 @@ public final class VmMetrics {
         reclaimDuration = Timer.builder(MetricNames.MEMORY_RECLAIM_DURATION).tags(tags)
                 .description("Time from the guest being found idle until the VM's host memory stopped falling")
                 .serviceLevelObjectives(BUCKETS).register(registry);
+        gauge(MetricNames.KEEPALIVE_ACTIVE, null, null, "1 while a keepAlive window holds the VM up, else 0", 0);
+        gauge(MetricNames.KEEPALIVE_NEXT, null, "seconds", "When the next keepAlive window opens (NaN: none)",
+                Double.NaN);
+        gauge(MetricNames.PREWARM_NEXT, null, "seconds", "When the next prewarm boot is due (NaN: none)", Double.NaN);
+        prewarms = Counter.builder(MetricNames.PREWARMS).tags(tags)
+                .description("prewarm fire times reached; each boots the VM or restarts its idle timer")
+                .register(registry);
         gauge(MetricNames.GUEST_CPU_BUSY, null, "ratio",
                 "Share of the guest's CPU time spent busy over the last sample interval", 0);
         gauge(MetricNames.GUEST_IDLE, null, null,
@@ -210,6 +218,18 @@ public final class VmMetrics {
     public void reclaimFinished(long bytesReturned, long millisSinceIdle) {
         reclaimedBytes.increment(Math.max(0, bytesReturned));
         reclaimDuration.record(Math.max(0, millisSinceIdle), TimeUnit.MILLISECONDS);
+    }
+
+    /** Warm-up schedule state; epoch ms, negative = none. */
+    public void warmUp(boolean keepAliveActive, long nextKeepAliveMillis, long nextPrewarmMillis) {
+        set(MetricNames.KEEPALIVE_ACTIVE, keepAliveActive ? 1 : 0);
+        set(MetricNames.KEEPALIVE_NEXT, nextKeepAliveMillis < 0 ? Double.NaN : nextKeepAliveMillis / 1000.0);
+        set(MetricNames.PREWARM_NEXT, nextPrewarmMillis < 0 ? Double.NaN : nextPrewarmMillis / 1000.0);
+    }
+
+    /** A prewarm fire time was reached. */
+    public void prewarmed() {
+        prewarms.increment();
     }
 
     /** Guest CPU busy share (0..1) over the last sample, and whether the guest counts as idle. */

@@ -45,6 +45,15 @@ final class ListCommand implements Callable<Integer> {
             if (retryAt > now) {
                 System.out.println("    boot failures: next attempt allowed in " + Format.duration(retryAt - now));
             }
+            if (vm.path("keepAliveActive").asBoolean(false)) {
+                System.out.println("    keepAlive: a window is open; the VM is held up until it closes");
+            } else if (vm.path("nextKeepAliveMillis").asLong(-1) > now) {
+                System.out.println("    keepAlive: next window opens in "
+                        + Format.duration(vm.path("nextKeepAliveMillis").asLong() - now));
+            }
+            if (vm.path("nextPrewarmMillis").asLong(-1) > now) {
+                System.out.println("    prewarm: next boot in " + Format.duration(vm.path("nextPrewarmMillis").asLong() - now));
+            }
             for (JsonNode change : vm.path("pendingChanges")) {
                 System.out.println("    at next boot: " + change.asText());
             }

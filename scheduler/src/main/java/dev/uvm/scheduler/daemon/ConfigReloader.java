@@ -11,6 +11,7 @@ import dev.uvm.config.VmConfig;
 import dev.uvm.scheduler.lifecycle.LifecycleListener;
 import dev.uvm.scheduler.lifecycle.RunningVm;
 import dev.uvm.scheduler.lifecycle.Scheduler;
+import dev.uvm.scheduler.lifecycle.WarmUp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,11 @@ final class ConfigReloader implements ConfigWatcher.Listener, LifecycleListener 
     private final Map<String, List<String>> pendingNextBoot = new ConcurrentHashMap<>();
     private volatile String lastRejection;
 
-    ConfigReloader(Scheduler scheduler, UvmConfig initial) {
+    private final WarmUp warmUp;
+
+    ConfigReloader(Scheduler scheduler, UvmConfig initial, WarmUp warmUp) {
         this.scheduler = scheduler;
+        this.warmUp = warmUp;
         this.current = initial;
     }
 
@@ -75,6 +79,7 @@ final class ConfigReloader implements ConfigWatcher.Listener, LifecycleListener 
         }
         current = neu;
         scheduler.reconfigure(neu).join();
+        warmUp.apply(neu.vms().values());
         log.info("config file {} applied", neu.source());
     }
 

@@ -7,6 +7,7 @@ import dev.uvm.qemu.ProcStatus;
 import dev.uvm.scheduler.lifecycle.StopReason;
 import dev.uvm.scheduler.lifecycle.VmState;
 import dev.uvm.scheduler.lifecycle.VmStatus;
+import dev.uvm.scheduler.lifecycle.WarmUp;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -142,6 +143,9 @@ final class ConnectionHandler implements Runnable {
                     .put("idleTimeoutMillis", s.idleTimeoutMillis())
                     .put("idleDeadlineMillis", s.idleDeadlineMillis())
                     .put("retryAtMillis", s.retryAtMillis());
+            WarmUp.Status warm = daemon.warmUp().status(s.name()).join();
+            n.put("keepAliveActive", warm.keepAliveActive()).put("nextKeepAliveMillis", warm.nextKeepAliveMillis())
+                    .put("nextPrewarmMillis", warm.nextPrewarmMillis());
             var pending = n.putArray("pendingChanges");
             daemon.config().pending(s.name()).forEach(pending::add);
             n.put("lastStopReason", s.lastStopReason());

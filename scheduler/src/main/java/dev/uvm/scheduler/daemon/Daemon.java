@@ -13,7 +13,10 @@ import dev.uvm.scheduler.lifecycle.Scheduler;
 import dev.uvm.scheduler.lifecycle.StopReason;
 import dev.uvm.scheduler.lifecycle.ThreadEventLoop;
 import dev.uvm.scheduler.lifecycle.VmDriver;
+import dev.uvm.scheduler.lifecycle.WarmUp;
 import dev.uvm.scheduler.observe.MemorySampler;
+import dev.uvm.scheduler.observe.WarmUpMetrics;
+import java.util.TimeZone;
 import dev.uvm.scheduler.reclaim.MemoryReclaimer;
 import dev.uvm.scheduler.observe.MetricsListener;
 import dev.uvm.scheduler.qemu.QemuDriver;
@@ -70,6 +73,7 @@ public final class Daemon {
     private UvmMetrics metrics;
     private volatile ConfigReloader reloader;
     private volatile Jobs jobs;
+    private WarmUp warmUp;
     private ConfigWatcher watcher;
     private volatile String metricsBound;
     private FileLock lock;
@@ -119,13 +123,15 @@ public final class Daemon {
                         }
                     }
                 }));
-        reloader = new ConfigReloader(scheduler, config);
+        warmUp = new WarmUp(scheduler, loop, timers, new WarmUpMetrics(metrics), TimeZone.getDefault());
+        reloader = new ConfigReloader(scheduler, config, warmUp);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
         if (driver instanceof QemuDriver qemu) {
             qemu.recover(config.vms()).forEach(scheduler::adopt);
         }
         startMetrics(config.daemon().metricsAddress());
         startSampling();
+        warmUp.apply(config.vms().values());
         if (configFile != null) {
             watcher = ConfigWatcher.start(configFile, reloader);
         }
@@ -203,6 +209,10 @@ public final class Daemon {
     }
 
     /** The live configuration and its pending changes. */
+    WarmUp warmUp() {
+        return warmUp;
+    }
+
     ConfigReloader config() {
         return reloader;
     }
@@ -257,6 +267,7 @@ public final class Daemon {
         if (driver instanceof QemuDriver qemu) {
             qemu.stopProbe();
         }
+        warmUp.close();
         scheduler.shutdown(null, StopReason.DAEMON_STOP, force).join();
         long until = System.currentTimeMillis() + maxStopMillis();
         while (!scheduler.allStopped().join() && System.currentTimeMillis() < until) {

@@ -9,8 +9,17 @@ final class VirtualTime implements Timers {
 
     private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) ->
             a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
-    private long now = 1_000_000;
+    private long now;
     private long seq;
+
+    VirtualTime() {
+        this(1_000_000);
+    }
+
+    /** Starts the clock at {@code startMillis} since the epoch (for calendar-based schedules). */
+    VirtualTime(long startMillis) {
+        now = startMillis;
+    }
 
     @Override
     public long nowMillis() {
