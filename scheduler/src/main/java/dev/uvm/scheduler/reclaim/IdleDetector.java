@@ -2,6 +2,9 @@ package dev.uvm.scheduler.reclaim;
 
 import dev.uvm.config.MemoryReclaim;
 import dev.uvm.config.VmConfig;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -10,12 +13,14 @@ import java.util.Map;
  * sample time, so tests drive it with a virtual clock.
  *
  * <p>The guest counts as idle once its CPU busy share (busy jiffies over all jiffies of all its
- * CPUs, from /proc/stat) has stayed under {@link VmConfig#reclaimIdleCpuPercent()} for
- * {@link VmConfig#reclaimIdleWindowMillis()}. {@code dropCache} reclaims once per idle period;
- * {@code gradual} reclaims a step per sample until the page cache is down to
- * {@link #GRADUAL_FLOOR_BYTES}. The sample right after a reclaim is neither judged nor acted on (the
- * reclaim's own work shows up as guest CPU), and no new reclaim starts while the last one's effect on host
- * memory is still being measured.
+ * CPUs, from /proc/stat) over the last {@link VmConfig#reclaimIdleWindowMillis()} is under
+ * {@link VmConfig#reclaimIdleCpuPercent()}. The share is taken over the whole window, not per
+ * sample, so a blip (a timer, a cron job inside the guest) does not restart the wait, while
+ * real work does. {@code dropCache} reclaims once per idle period; {@code gradual} reclaims a
+ * step per window until the page cache is down to {@link #GRADUAL_FLOOR_BYTES}. After a reclaim
+ * the window starts again from the next sample (the reclaim's own work shows up as guest CPU and
+ * is not counted), and no new reclaim starts while the last one's effect on host memory is still
+ * being measured.
  */
 public final class IdleDetector {
     /** {@code gradual} leaves this much page cache, as WSL's gradual mode does. */
@@ -45,14 +50,14 @@ public final class IdleDetector {
 
     private static final Action NONE = new None();
 
-    private long lastBusy = -1;
-    private long lastTotal = -1;
-    private long lastSampleMillis = -1;
-    private long idleSinceMillis = -1;
+    private record Sample(long millis, long busy, long total) {
+    }
+
+    /** Samples from the one at or just before the window's start up to the latest. */
+    private final Deque<Sample> samples = new ArrayDeque<>();
     private long idleDetectedAtMillis = -1;
     private boolean reclaimedThisPeriod;
-    private boolean skipNext;
-    private double lastShare;
+    private boolean rebaseNext;
 
     /**
      * Judges one sample.
@@ -64,39 +69,58 @@ public final class IdleDetector {
         Long busy = stats.get("cpu_busy");
         Long total = stats.get("cpu_total");
         if (busy == null || total == null) {
-            return new Verdict(lastShare, false, NONE, -1);
-        }
-        if (lastTotal < 0 || total < lastTotal || busy < lastBusy) {
-            remember(busy, total, nowMillis);
             return new Verdict(0, false, NONE, -1);
         }
-        long dTotal = total - lastTotal;
-        double share = dTotal == 0 ? 0 : (double) (busy - lastBusy) / dTotal;
-        long intervalStart = lastSampleMillis;
-        remember(busy, total, nowMillis);
-        lastShare = share;
-        boolean skipped = skipNext;
-        if (skipped) {
-            skipNext = false;
-        } else if (share * 100 >= config.reclaimIdleCpuPercent()) {
-            idleSinceMillis = -1;
+        Sample now = new Sample(nowMillis, busy, total);
+        Sample last = samples.peekLast();
+        if (last == null || total < last.total || busy < last.busy) {
+            samples.clear();
+            samples.add(now);
+            idleDetectedAtMillis = -1;
+            return new Verdict(0, false, NONE, -1);
+        }
+        double sampleShare = share(last, now);
+        samples.add(now);
+        boolean idleBefore = idleDetectedAtMillis >= 0;
+        if (rebaseNext) {
+            // The interval just ended held the reclaim's own work: the window starts again here.
+            rebaseNext = false;
+            samples.clear();
+            samples.add(now);
+            return new Verdict(sampleShare, idleBefore, NONE, idleDetectedAtMillis);
+        }
+        long windowStart = nowMillis - config.reclaimIdleWindowMillis();
+        while (samples.size() > 2 && second().millis <= windowStart) {
+            samples.removeFirst();
+        }
+        Sample base = samples.peekFirst();
+        if (base.millis > windowStart) {
+            return new Verdict(sampleShare, idleBefore, NONE, idleDetectedAtMillis);
+        }
+        if (share(base, now) * 100 >= config.reclaimIdleCpuPercent()) {
             idleDetectedAtMillis = -1;
             reclaimedThisPeriod = false;
-        } else if (idleSinceMillis < 0) {
-            idleSinceMillis = intervalStart;
-        }
-        boolean idle = idleSinceMillis >= 0 && nowMillis - idleSinceMillis >= config.reclaimIdleWindowMillis();
-        if (!idle) {
-            return new Verdict(share, false, NONE, -1);
+            return new Verdict(sampleShare, false, NONE, -1);
         }
         if (idleDetectedAtMillis < 0) {
             idleDetectedAtMillis = nowMillis;
         }
-        Action action = skipped || measuring || reclaimedThisPeriod ? NONE : action(config, stats);
+        Action action = measuring || reclaimedThisPeriod ? NONE : action(config, stats);
         if (!(action instanceof None)) {
-            skipNext = true;
+            rebaseNext = true;
         }
-        return new Verdict(share, true, action, idleDetectedAtMillis);
+        return new Verdict(sampleShare, true, action, idleDetectedAtMillis);
+    }
+
+    private Sample second() {
+        Iterator<Sample> it = samples.iterator();
+        it.next();
+        return it.next();
+    }
+
+    private static double share(Sample from, Sample to) {
+        long dTotal = to.total - from.total;
+        return dTotal <= 0 ? 0 : (double) (to.busy - from.busy) / dTotal;
     }
 
     private Action action(VmConfig config, Map<String, Long> stats) {
@@ -114,11 +138,5 @@ public final class IdleDetector {
             return new Reclaim(Math.min(above, Math.max(cache / 4, GRADUAL_MIN_STEP_BYTES)));
         }
         return NONE;
-    }
-
-    private void remember(long busy, long total, long nowMillis) {
-        lastBusy = busy;
-        lastTotal = total;
-        lastSampleMillis = nowMillis;
     }
 }

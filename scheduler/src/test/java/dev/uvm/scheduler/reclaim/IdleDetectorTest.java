@@ -52,7 +52,7 @@ class IdleDetectorTest {
         assertInstanceOf(IdleDetector.DropCaches.class, v.action());
         assertEquals(now, v.idleDetectedAtMillis());
         long detected = now;
-        sample(DROP, 50); // the reclaim's own CPU: not judged
+        sample(DROP, 50); // the reclaim's own CPU: not counted, the window starts again
         for (int i = 0; i < 10; i++) {
             IdleDetector.Verdict later = sample(DROP, 0);
             assertTrue(later.idle());
@@ -62,15 +62,23 @@ class IdleDetectorTest {
     }
 
     @Test
-    void busySample_resetsTheWindow_andStartsANewIdlePeriod() {
+    void blip_doesNotRestartTheWait_butWorkOverTheWindowDoes() {
         sample(DROP, 0);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
             sample(DROP, 0);
         }
-        sample(DROP, 0); // the sample after the drop is not judged
-        assertFalse(sample(DROP, 3).idle(), "0.6% is busy at a 0.5% threshold");
+        sample(DROP, 4); // 0.8% for 5 s: 0.13% over the window
+        IdleDetector.Verdict v = sample(DROP, 0);
+        assertTrue(v.idle(), "a blip averages out over the window");
+        assertInstanceOf(IdleDetector.DropCaches.class, v.action());
+        sample(DROP, 0); // rebased after the drop
         for (int i = 0; i < 5; i++) {
-            assertFalse(sample(DROP, 0).idle());
+            assertTrue(sample(DROP, 0).idle(), "still the same idle period");
+        }
+        IdleDetector.Verdict busy = sample(DROP, 15); // 3% for 5 s: 0.5% over the window
+        assertFalse(busy.idle(), "work over the window ends the idle period");
+        for (int i = 0; i < 5; i++) {
+            assertFalse(sample(DROP, 0).idle(), "the busy interval is still inside the window");
         }
         assertInstanceOf(IdleDetector.DropCaches.class, sample(DROP, 0).action(), "a new idle period drops again");
     }
@@ -96,7 +104,7 @@ class IdleDetectorTest {
     }
 
     @Test
-    void gradual_stepsAQuarterOfTheCacheDownToTheFloor() {
+    void gradual_stepsAQuarterOfTheCachePerWindowDownToTheFloor() {
         sample(GRADUAL, 0);
         for (int i = 0; i < 5; i++) {
             sample(GRADUAL, 0);
@@ -105,12 +113,18 @@ class IdleDetectorTest {
         IdleDetector.Reclaim first = assertInstanceOf(IdleDetector.Reclaim.class, sample(GRADUAL, 0).action());
         assertEquals(100 * MIB, first.bytes());
         cache = 300 * MIB;
-        assertInstanceOf(IdleDetector.None.class, sample(GRADUAL, 0).action(), "skipped: own CPU");
-        assertInstanceOf(IdleDetector.None.class, sample(GRADUAL, 0, true).action(), "still measuring");
+        assertInstanceOf(IdleDetector.None.class, sample(GRADUAL, 50).action(), "rebased: the step's own CPU");
+        for (int i = 0; i < 5; i++) {
+            IdleDetector.Verdict v = sample(GRADUAL, 0, i == 4);
+            assertTrue(v.idle());
+            assertInstanceOf(IdleDetector.None.class, v.action(), "a new window first, then no step while measuring");
+        }
         IdleDetector.Reclaim second = assertInstanceOf(IdleDetector.Reclaim.class, sample(GRADUAL, 0).action());
         assertEquals(75 * MIB, second.bytes());
         cache = 140 * MIB;
-        sample(GRADUAL, 0);
+        for (int i = 0; i < 6; i++) {
+            sample(GRADUAL, 0);
+        }
         assertInstanceOf(IdleDetector.None.class, sample(GRADUAL, 0).action(), "12 MiB above the floor is too little");
     }
 
@@ -124,8 +138,9 @@ class IdleDetectorTest {
         IdleDetector.Reclaim r = assertInstanceOf(IdleDetector.Reclaim.class, sample(GRADUAL, 0).action());
         assertEquals(45 * MIB, r.bytes());
         cache = 140 * MIB;
-        IdleDetector.Verdict v = sample(GRADUAL, 0);
-        assertInstanceOf(IdleDetector.None.class, v.action());
+        for (int i = 0; i < 10; i++) {
+            assertInstanceOf(IdleDetector.None.class, sample(GRADUAL, 0).action());
+        }
     }
 
     @Test
@@ -143,9 +158,9 @@ class IdleDetectorTest {
     void shorterWindowAndHigherThreshold_fromConfig() {
         VmConfig quick = DROP.withReclaim(MemoryReclaim.DROP_CACHE, 5, 10_000);
         sample(quick, 0);
-        assertFalse(sample(quick, 20).idle(), "4% for 5 s");
+        assertFalse(sample(quick, 20).idle(), "4% for 5 s: not yet a whole window");
         IdleDetector.Verdict v = sample(quick, 20);
-        assertTrue(v.idle(), "4% is idle at 5%, for 10 s");
+        assertTrue(v.idle(), "4% over 10 s is idle at 5%");
         assertInstanceOf(IdleDetector.DropCaches.class, v.action());
     }
 }
