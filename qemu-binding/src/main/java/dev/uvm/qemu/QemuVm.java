@@ -472,7 +472,10 @@ public final class QemuVm implements AutoCloseable {
         kill();
     }
 
-    /** The running QEMU's exact argument list, from {@code /proc/PID/cmdline} (what a restore repeats). */
+    /**
+     * The running QEMU's argument list, from {@code /proc/PID/cmdline}, without the
+     * {@code -incoming defer} of a restored VM: what the next restore repeats.
+     */
     public List<String> commandLine() throws IOException {
         byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
         List<String> argv = new ArrayList<>();
@@ -485,6 +488,10 @@ public final class QemuVm implements AutoCloseable {
         }
         if (argv.isEmpty()) {
             throw new IOException("QEMU pid " + process.pid() + " has no command line (it exited)");
+        }
+        int incoming = argv.indexOf("-incoming");
+        if (incoming > 0 && incoming + 1 < argv.size()) {
+            argv.subList(incoming, incoming + 2).clear();
         }
         return argv;
     }
