@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +25,7 @@ final class SavedVms {
     private static final String DATA = ".snapshot";
     private static final String INFO = ".snapshot.info";
     private static final String PARTIAL = ".snapshot.tmp";
+    private static final java.util.Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /**
      * What a saved VM was saved with.
@@ -52,16 +55,21 @@ final class SavedVms {
         return dir.resolve(vm + INFO);
     }
 
-    /** Makes room for a new save: removes any older state of the VM. */
+    /**
+     * Makes room for a new save: removes any older state of the VM and creates the file the
+     * stream goes to, readable by the daemon's user only (it holds the guest's memory).
+     */
     Path prepare(String vm) throws IOException {
         Files.createDirectories(dir);
         delete(vm);
-        return partial(vm);
+        return Files.createFile(partial(vm), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     }
 
     /** Records a finished save: the info first, then the stream under its final name. */
     void commit(Info info) throws IOException {
         Path tmp = dir.resolve(info.name() + INFO + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), info);
         Files.move(tmp, info(info.name()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(partial(info.name()), data(info.name()), StandardCopyOption.REPLACE_EXISTING,

@@ -45,6 +45,8 @@ class SavedVmsTest {
         SavedVms saved = new SavedVms(dir);
         Path partial = saved.prepare("default");
         Files.write(partial, new byte[77]);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(partial)), "the saved guest memory is the daemon user's only");
         assertTrue(saved.names().isEmpty(), "a partial save is not a saved VM");
         saved.commit(SAVED);
         assertEquals(List.of("default"), saved.names());
