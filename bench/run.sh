@@ -203,6 +203,9 @@ daemon_start() {
 		vmIdleTimeout = 30min
 		[vm.idle]
 		vmIdleTimeout = ${idle_timeout_ms}ms
+		[vm.suspend]
+		vmIdleTimeout = 0
+		idleAction = suspend
 	EOF
 	export UVM_SOCKET=$d/uvm.sock UVM_CONFIG=$d/uvm.conf UVM_ACCEL=$accel
 	export XDG_STATE_HOME=$d/xdg-state XDG_CACHE_HOME=$d/xdg-cache
@@ -406,19 +409,51 @@ uvm_cold_once() {
 	}' >>"$r.phases"
 }
 
+# uvm_restore_once ACCEL: VM `suspend` saved to disk (idleAction = suspend, vmIdleTimeout = 0: it
+# is saved as soon as its session ends), no other VM running; then `uvm run --vm suspend -- true`,
+# timed end to end like uvm_cold_once. The other steps' `uvm shutdown` discards the saved state
+# (an explicit stop means a cold boot next time), so each round first saves the VM again, untimed.
+# A run that was not a restore (no new restore line in the log) is not counted.
+uvm_restore_once() {
+	local r=$res/$1 saved=$work/$1/state/vms/suspend.snapshot t0 t1 n
+	if [ ! -s "$saved" ]; then
+		uvm run --vm suspend -- true >/dev/null 2>"$work/run.err" || { say "uvm run --vm suspend failed: $(cat "$work/run.err")"; return 1; }
+	fi
+	wait_until 60 test -s "$saved" || { say "VM suspend was not saved: $(tail -3 "$daemon_log")"; return 1; }
+	sleep "$settle_s"
+	n=$(grep -c "event=restore vm=suspend result=ok" "$daemon_log" || true)
+	t0=$(now_ns)
+	if ! uvm run --vm suspend -- true >/dev/null 2>"$work/run.err"; then
+		say "uvm run --vm suspend failed: $(cat "$work/run.err")"
+		return 1
+	fi
+	t1=$(now_ns)
+	if wait_until 5 more_lines "$daemon_log" "event=restore vm=suspend result=ok" "$n"; then
+		echo $(((t1 - t0) / 1000000)) >>"$r.restore-uvm"
+	else
+		say "that run of VM suspend was not a restore: $(grep 'vm=suspend' "$daemon_log" | tail -2)"
+	fi
+	# saved again before the next step runs, so that no save overlaps a timed boot
+	wait_until 60 test -s "$saved" || true
+}
+
 measure_cold() {
 	local accel=$1 r=$res/$1 i order s
 	say "[$accel] cold start: $reps rounds of uvm / raw QEMU${lv_ok:+ / libvirt}, interleaved"
 	for i in $(seq 1 "$reps"); do
 		[ $(($(now_ms) - t_start)) -lt 3600000 ] || { say "time budget used up; stopping the cold rounds"; break; }
 		case $((i % 3)) in
-		0) order="uvm raw libvirt" ;;
-		1) order="raw libvirt uvm" ;;
-		2) order="libvirt uvm raw" ;;
+		0) order="uvm raw libvirt restore" ;;
+		1) order="raw libvirt uvm restore" ;;
+		2) order="libvirt uvm raw restore" ;;
 		esac
 		for s in $order; do
 			case $s in
 			uvm) uvm_cold_once "$accel" || true ;;
+			restore)
+				timeout 120 "$uvm_bin" terminate default >/dev/null 2>&1 || true
+				uvm_restore_once "$accel" || true
+				;;
 			raw)
 				# the daemon's VM must not run beside the raw one
 				timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
@@ -444,7 +479,7 @@ measure_cold() {
 				;;
 			esac
 		done
-		say "[$accel] round $i/$reps: uvm $(tail -n 1 "$r.cold-uvm" 2>/dev/null) ms, raw $(tail -n 1 "$r.cold-raw" 2>/dev/null) ms, libvirt $(tail -n 1 "$r.cold-libvirt" 2>/dev/null || echo -) ms"
+		say "[$accel] round $i/$reps: uvm $(tail -n 1 "$r.cold-uvm" 2>/dev/null) ms, restore $(tail -n 1 "$r.restore-uvm" 2>/dev/null) ms, raw $(tail -n 1 "$r.cold-raw" 2>/dev/null) ms, libvirt $(tail -n 1 "$r.cold-libvirt" 2>/dev/null || echo -) ms"
 	done
 }
 

@@ -26,6 +26,11 @@ results_table() {
 	ok=1
 	[ "$rt" != - ] && le "$(ratio "$u_med" "$b_med" 6)" 1.15 && ok=0
 	row 1 "**uvm / raw QEMU**" "" "**${rt}x**" "${rt90}x" "within 1.15x" "$( [ "$rt" = - ] && echo "not measured" || met $ok)"
+	if [ -s "$r.restore-uvm" ]; then
+		read -r n med p90 <<<"$(ms_stats "$r.restore-uvm")"
+		row 1 "restore from suspend: \`uvm run -- true\` on a VM saved to disk (\`idleAction = suspend\`; client JVM, restore, clock set, command)" "$n" "$med ms" "$p90 ms" "" ""
+		row 1 "**restore / cold uvm**, **restore / raw QEMU**" "" "**$(ratio "$med" "$u_med" 3)x**, **$(ratio "$med" "$b_med" 3)x**" "$(ratio "$p90" "$u_p90" 3)x, $(ratio "$p90" "$b_p90" 3)x" "" ""
+	fi
 
 	# 2. libvirt
 	if [ -s "$r.cold-libvirt" ]; then

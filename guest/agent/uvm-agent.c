@@ -57,6 +57,7 @@ enum {
     T_OUTPUT_ACK = 0x08,
     T_PING = 0x09,
     T_DROP_CACHES = 0x0A,
+    T_SET_TIME = 0x0B,
     T_STDOUT = 0x10,
     T_STDERR = 0x11,
     T_EXIT = 0x12,
@@ -142,6 +143,11 @@ static void put_u32(unsigned char *p, uint32_t v)
 static uint32_t get_u32(const unsigned char *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    return (uint64_t)get_u32(p) << 32 | get_u32(p + 4);
 }
 
 static uint16_t get_u16(const unsigned char *p)
@@ -957,6 +963,22 @@ static void handle_frame(uint8_t type, uint32_t ch, const unsigned char *p, uint
             reclaim_bytes(((uint64_t)get_u32(p + 1) << 32) | get_u32(p + 5));
         } else {
             send_log("DROP_CACHES mode %u not supported", p[0]);
+        }
+        break;
+    case T_SET_TIME:
+        /* The host restored a saved VM: the guest clock stood still while it was saved. */
+        if (len < 8) {
+            send_log("malformed SET_TIME");
+            break;
+        }
+        {
+            int64_t ns = (int64_t)get_u64(p);
+            struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+            if (ns < 0 || clock_settime(CLOCK_REALTIME, &ts) < 0) {
+                send_log("SET_TIME: %s", ns < 0 ? "negative time" : strerror(errno));
+            } else {
+                debug("clock set to %lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
+            }
         }
         break;
     default:

@@ -24,6 +24,16 @@ public final class MetricNames {
     public static final String STOPS = "uvm.vm.stops";
     /** {@code uvm_vm_forced_stops_total}. */
     public static final String FORCED_STOPS = "uvm.vm.forced.stops";
+    /** {@code uvm_vm_suspends_total}, label {@code result} = success | failure (the VM was stopped instead). */
+    public static final String SUSPENDS = "uvm.vm.suspends";
+    /** {@code uvm_vm_suspend_duration_seconds} histogram: idle timeout to VM saved and VMM gone. */
+    public static final String SUSPEND_DURATION = "uvm.vm.suspend.duration";
+    /** {@code uvm_vm_restores_total}, label {@code result} = success | failure (a cold boot followed). */
+    public static final String RESTORES = "uvm.vm.restores";
+    /** {@code uvm_vm_restore_duration_seconds} histogram: restore request to guest agent answering. */
+    public static final String RESTORE_DURATION = "uvm.vm.restore.duration";
+    /** {@code uvm_vm_saved_state_bytes}: size of the suspended VM's saved state on disk; 0 when none. */
+    public static final String SAVED_STATE = "uvm.vm.saved.state";
     /** {@code uvm_vm_memory_assigned_bytes}: guest RAM of the running VM, 0 when stopped. */
     public static final String MEMORY_ASSIGNED = "uvm.vm.memory.assigned";
     /** {@code uvm_vm_memory_host_resident_bytes}: VMM resident set (Linux) or private working set (HCS). */

@@ -26,7 +26,8 @@ public final class VmMetrics {
         Duration.ofMillis(2500), Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5),
         Duration.ofMillis(7500), Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(20),
         Duration.ofSeconds(30), Duration.ofSeconds(45), Duration.ofSeconds(60)};
-    public static final List<String> STATES = List.of("stopped", "starting", "running", "idle", "stopping", "failed");
+    public static final List<String> STATES = List.of("stopped", "starting", "running", "idle", "stopping",
+            "suspending", "suspended", "restoring", "failed");
     public static final List<String> STOP_REASONS = List.of("idle", "shutdown", "crash", "boot_failure", "config",
             "daemon_stop");
     public static final List<String> RECLAIM_MODES = List.of("dropCache", "gradual");
@@ -41,6 +42,12 @@ public final class VmMetrics {
     private final Counter startsOk;
     private final Counter startsFailed;
     private final Counter forcedStops;
+    private final Counter suspendsOk;
+    private final Counter suspendsFailed;
+    private final Counter restoresOk;
+    private final Counter restoresFailed;
+    private final Timer suspend;
+    private final Timer restore;
     private final Timer boot;
     private final Timer stop;
     private final Map<String, Timer> phases = new HashMap<>();
@@ -70,6 +77,17 @@ public final class VmMetrics {
         }
         forcedStops = Counter.builder(MetricNames.FORCED_STOPS).tags(tags)
                 .description("VM stops that needed a forced VMM termination").register(registry);
+        suspendsOk = result(MetricNames.SUSPENDS, "success", "Idle VMs saved to disk by result (failure: stopped instead)");
+        suspendsFailed = result(MetricNames.SUSPENDS, "failure", "Idle VMs saved to disk by result (failure: stopped instead)");
+        restoresOk = result(MetricNames.RESTORES, "success", "Saved VMs restored by result (failure: booted cold instead)");
+        restoresFailed = result(MetricNames.RESTORES, "failure", "Saved VMs restored by result (failure: booted cold instead)");
+        suspend = Timer.builder(MetricNames.SUSPEND_DURATION).tags(tags)
+                .description("Time from the idle timeout until the VM is saved and its VMM gone")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+        restore = Timer.builder(MetricNames.RESTORE_DURATION).tags(tags).tag("backend", backend)
+                .description("Time from the restore request until the restored guest's agent answers")
+                .serviceLevelObjectives(BUCKETS).register(registry);
+        bytes(MetricNames.SAVED_STATE, "Size of the suspended VM's saved state on disk");
         boot = Timer.builder(MetricNames.BOOT_DURATION).tags(tags).tag("backend", backend)
                 .description("Time from the start request to the guest agent's ready signal")
                 .serviceLevelObjectives(BUCKETS).register(registry);
@@ -111,6 +129,10 @@ public final class VmMetrics {
                 "Share of the guest's CPU time spent busy over the last sample interval", 0);
         gauge(MetricNames.GUEST_IDLE, null, null,
                 "1 while the guest has stayed under reclaimIdleCpu for reclaimIdleWindow, else 0", 0);
+    }
+
+    private Counter result(String name, String result, String description) {
+        return Counter.builder(name).tag("vm", vm).tag("result", result).description(description).register(registry);
     }
 
     private void bytes(String name, String description) {
@@ -175,10 +197,42 @@ public final class VmMetrics {
         if (!reason.equals("crash")) {
             stop.record(stopMillis, TimeUnit.MILLISECONDS);
         }
+        zeroMemory();
+    }
+
+    /** The VM no longer holds memory: every memory gauge goes to 0. */
+    private void zeroMemory() {
         for (String k : List.of(MetricNames.MEMORY_ASSIGNED, MetricNames.MEMORY_HOST_RESIDENT,
                 MetricNames.MEMORY_GUEST_TOTAL, MetricNames.MEMORY_GUEST_AVAILABLE, MetricNames.MEMORY_GUEST_CACHE)) {
             set(k, 0);
         }
+    }
+
+    /** An idle VM was saved ({@code bytes} on disk) or, with negative {@code bytes}, the save failed. */
+    public void suspended(long millis, long bytes) {
+        (bytes >= 0 ? suspendsOk : suspendsFailed).increment();
+        suspend.record(millis, TimeUnit.MILLISECONDS);
+        if (bytes >= 0) {
+            set(MetricNames.SAVED_STATE, bytes);
+            zeroMemory();
+        }
+    }
+
+    /** A saved VM was restored ({@code ok}) or the restore failed and a cold boot follows. */
+    public void restored(long millis, boolean ok, long assignedBytes) {
+        set(MetricNames.SAVED_STATE, 0);
+        if (ok) {
+            restoresOk.increment();
+            restore.record(millis, TimeUnit.MILLISECONDS);
+            set(MetricNames.MEMORY_ASSIGNED, assignedBytes);
+        } else {
+            restoresFailed.increment();
+        }
+    }
+
+    /** The saved state's size on disk (0 once it is discarded). */
+    public void savedBytes(long bytes) {
+        set(MetricNames.SAVED_STATE, bytes);
     }
 
     /** A memory sample of the running VM; a negative figure is left unchanged (not measurable now). */

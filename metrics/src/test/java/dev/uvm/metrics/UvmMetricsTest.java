@@ -90,6 +90,28 @@ class UvmMetricsTest {
     }
 
     @Test
+    void suspendAndRestore_areCountedApartFromBootsAndStops() {
+        VmMetrics vm = metrics.vm("saved");
+        vm.bootSucceeded(2000, Map.of(), 512L << 20);
+        vm.suspended(400, 77L << 20);
+        String s = metrics.scrape();
+        assertEquals(1.0, sample(s, "uvm_vm_suspends_total{result=\"success\",vm=\"saved\",}"));
+        assertEquals(77.0 * (1 << 20), sample(s, "uvm_vm_saved_state_bytes{vm=\"saved\",}"));
+        assertEquals(0.0, sample(s, "uvm_vm_memory_assigned_bytes{vm=\"saved\",}"));
+        assertEquals(0.0, sample(s, "uvm_vm_stops_total{reason=\"idle\",vm=\"saved\",}"));
+        vm.restored(350, true, 512L << 20);
+        vm.restored(90, false, 512L << 20);
+        s = metrics.scrape();
+        assertEquals(1.0, sample(s, "uvm_vm_restores_total{result=\"success\",vm=\"saved\",}"));
+        assertEquals(1.0, sample(s, "uvm_vm_restores_total{result=\"failure\",vm=\"saved\",}"));
+        assertEquals(1.0, sample(s, "uvm_vm_restore_duration_seconds_count{backend=\"qemu\",vm=\"saved\",}"));
+        assertEquals(0.35, sample(s, "uvm_vm_restore_duration_seconds_sum{backend=\"qemu\",vm=\"saved\",}"), 1e-9);
+        assertEquals(1.0, sample(s, "uvm_vm_suspend_duration_seconds_count{vm=\"saved\",}"));
+        assertEquals(1.0, sample(s, "uvm_vm_starts_total{result=\"success\",vm=\"saved\",}"), "a restore is not a start");
+        assertEquals(0.0, sample(s, "uvm_vm_saved_state_bytes{vm=\"saved\",}"));
+    }
+
+    @Test
     void jvmAndProcessMetrics_areExported() {
         String s = metrics.scrape();
         assertTrue(s.contains("jvm_memory_used_bytes{"), "JVM memory");

@@ -40,6 +40,7 @@ public final class AgentConnection implements AutoCloseable {
     private final CompletableFuture<String> ready = new CompletableFuture<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private volatile CompletableFuture<Map<String, Long>> pendingStats;
+    private volatile CompletableFuture<Void> pendingPong;
     private final Object statsLock = new Object();
 
     private AgentConnection(String vmName, SocketChannel socket) {
@@ -119,6 +120,24 @@ public final class AgentConnection implements AutoCloseable {
         send(new AgentFrame(AgentFrame.DROP_CACHES, 0, payload));
     }
 
+    /** Sets the guest's wall clock ({@code CLOCK_REALTIME}) to the host's time now. */
+    public void setTime() throws IOException {
+        java.time.Instant now = java.time.Instant.now();
+        long epochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        send(new AgentFrame(AgentFrame.SET_TIME, 0, java.nio.ByteBuffer.allocate(8).putLong(epochNanos).array()));
+    }
+
+    /** Sends a PING; the future completes when any PONG arrives (the agent reads and answers frames). */
+    public CompletableFuture<Void> ping() throws IOException {
+        CompletableFuture<Void> pong = pendingPong;
+        if (pong == null || pong.isDone()) {
+            pong = new CompletableFuture<>();
+            pendingPong = pong;
+        }
+        send(AgentFrame.of(AgentFrame.PING, 0));
+        return pong;
+    }
+
     /** Requests guest statistics (memory, CPU); the future completes with the key/value lines. */
     public CompletableFuture<Map<String, Long>> stats() throws IOException {
         synchronized (statsLock) {
@@ -191,6 +210,12 @@ public final class AgentConnection implements AutoCloseable {
                     p.complete(parseStats(new String(f.payload(), StandardCharsets.UTF_8)));
                 }
             }
+            case AgentFrame.PONG -> {
+                CompletableFuture<Void> p = pendingPong;
+                if (p != null) {
+                    p.complete(null);
+                }
+            }
             case AgentFrame.LOG -> log.info("VM {} agent: {}", vmName,
                     new String(f.payload(), StandardCharsets.UTF_8).strip());
             default -> log.debug("VM {}: ignoring agent frame type {}", vmName, f.type());
@@ -215,6 +240,10 @@ public final class AgentConnection implements AutoCloseable {
     private void shutdownChannels(String reason) {
         closed.complete(reason);
         ready.completeExceptionally(new IOException(reason));
+        CompletableFuture<Void> pong = pendingPong;
+        if (pong != null) {
+            pong.completeExceptionally(new IOException(reason));
+        }
         CompletableFuture<Map<String, Long>> p = pendingStats;
         if (p != null) {
             p.completeExceptionally(new IOException(reason));

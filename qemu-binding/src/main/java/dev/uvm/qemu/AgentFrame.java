@@ -35,6 +35,7 @@ public record AgentFrame(int type, int channel, byte[] payload) {
     public static final int OUTPUT_ACK = 0x08;
     public static final int PING = 0x09;
     public static final int DROP_CACHES = 0x0A;
+    public static final int SET_TIME = 0x0B;
 
     private static final byte[] EMPTY = new byte[0];
 

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class QemuVm implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QemuVm.class);
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a restore pings the guest agent until it answers. */
+    private static final long PING_MILLIS = 200;
 
     private final QemuSpec spec;
     /** The QEMU process: a child of this JVM, or one adopted from a previous daemon. */
@@ -54,28 +56,13 @@ public final class QemuVm implements AutoCloseable {
         long deadline = start + bootTimeout.toNanos();
         checkReadable(spec.kernel(), "kernel");
         checkReadable(spec.initrd(), "initrd");
-        Process process;
-        List<String> argv = QemuCommandLine.build(spec);
-        try {
-            prepareRunDir(spec.runDir());
-            log.debug("VM {}: launching {}", spec.name(), QemuCommandLine.toShellString(argv));
-            process = new ProcessBuilder(argv)
-                    .redirectErrorStream(true)
-                    .redirectOutput(spec.qemuLog().toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new BootException("VM " + spec.name() + ": cannot start " + spec.qemuBinary() + ": " + e.getMessage()
-                    + " (install Debian's qemu-system-x86 package, or run scripts/setup.sh)", e);
-        }
+        Process process = launch(spec, QemuCommandLine.build(spec));
         QmpClient qmp = null;
         AgentConnection agent = null;
         try {
-            Path qmpSocket = awaitSocket(spec, process, spec.qmpSocket(), deadline);
-            qmp = retryRefused(spec, process, deadline, () -> QmpClient.connect(qmpSocket, QMP_TIMEOUT));
+            qmp = connectQmp(spec, process, deadline);
             long vmmUp = System.nanoTime() - start;
-            Path agentSocket = awaitSocket(spec, process, spec.agentSocket(), deadline);
-            agent = retryRefused(spec, process, deadline, () -> AgentConnection.connect(spec.name(), agentSocket));
+            agent = connectAgent(spec, process, deadline);
             String ready = awaitReady(spec, process, agent, deadline, bootTimeout);
             long readyAt = System.nanoTime() - start;
             long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
@@ -88,6 +75,73 @@ public final class QemuVm implements AutoCloseable {
             kill(process, qmp, agent);
             throw failure(spec, process, "could not talk to QEMU: " + e.getMessage());
         }
+    }
+
+    /**
+     * Restores a VM saved by {@link #saveAndQuit}: starts QEMU with the saved VM's exact command
+     * line plus {@code -incoming defer}, loads the state, resumes the guest, waits until its agent
+     * answers (READY, or PONG when the guest never saw the host disconnect) and sets its wall
+     * clock to the host's. Bounded by {@code timeout}; on any failure QEMU is killed and the
+     * exception says why. Timings: {@code vmmUp} QMP answers, {@code kernelStart} state loaded,
+     * {@code ready} agent answered.
+     */
+    public static QemuVm restore(QemuSpec spec, List<String> savedArgv, Path snapshot, Duration timeout)
+            throws BootException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        List<String> argv = new ArrayList<>(savedArgv);
+        argv.add("-incoming");
+        argv.add("defer");
+        Process process = launch(spec, argv);
+        QmpClient qmp = null;
+        AgentConnection agent = null;
+        try {
+            qmp = connectQmp(spec, process, deadline);
+            long vmmUp = System.nanoTime() - start;
+            Migration.load(qmp, snapshot, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            long loaded = System.nanoTime() - start;
+            agent = connectAgent(spec, process, deadline);
+            if (!qmp.execute("query-status", null, QMP_TIMEOUT).path("running").asBoolean()) {
+                qmp.execute("cont", null, QMP_TIMEOUT);
+            }
+            String ready = awaitAnswer(spec, process, agent, deadline, timeout);
+            agent.setTime();
+            return new QemuVm(spec, process.toHandle(), process, qmp, agent,
+                    new BootTimings(vmmUp, loaded, System.nanoTime() - start), ready);
+        } catch (BootException e) {
+            kill(process, qmp, agent);
+            throw e;
+        } catch (IOException e) {
+            kill(process, qmp, agent);
+            throw failure(spec, process, "restoring the saved VM failed: " + e.getMessage(), "failed to restore");
+        }
+    }
+
+    private static Process launch(QemuSpec spec, List<String> argv) throws BootException {
+        try {
+            prepareRunDir(spec.runDir());
+            log.debug("VM {}: launching {}", spec.name(), QemuCommandLine.toShellString(argv));
+            return new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(spec.qemuLog().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new BootException("VM " + spec.name() + ": cannot start " + argv.get(0) + ": " + e.getMessage()
+                    + " (install Debian's qemu-system-x86 package, or run scripts/setup.sh)", e);
+        }
+    }
+
+    private static QmpClient connectQmp(QemuSpec spec, Process process, long deadline)
+            throws IOException, BootException {
+        Path qmpSocket = awaitSocket(spec, process, spec.qmpSocket(), deadline);
+        return retryRefused(spec, process, deadline, () -> QmpClient.connect(qmpSocket, QMP_TIMEOUT));
+    }
+
+    private static AgentConnection connectAgent(QemuSpec spec, Process process, long deadline)
+            throws IOException, BootException {
+        Path agentSocket = awaitSocket(spec, process, spec.agentSocket(), deadline);
+        return retryRefused(spec, process, deadline, () -> AgentConnection.connect(spec.name(), agentSocket));
     }
 
     /**
@@ -241,6 +295,34 @@ public final class QemuVm implements AutoCloseable {
         throw failure(spec, process, "the guest agent connection closed before it reported ready");
     }
 
+    /** Waits for READY or a PONG (PING every {@code PING_MILLIS}) from a restored guest's agent. */
+    private static String awaitAnswer(QemuSpec spec, Process process, AgentConnection agent, long deadline,
+                                      Duration timeout) throws BootException, IOException {
+        while (System.nanoTime() < deadline) {
+            CompletableFuture<Void> pong = agent.ping();
+            try {
+                CompletableFuture.anyOf(agent.ready(), pong, process.onExit())
+                        .get(Math.min(PING_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                                TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure(spec, process, "interrupted while waiting for the guest", "failed to restore");
+            } catch (ExecutionException e) {
+                throw failure(spec, process, "the guest agent connection closed: " + e.getCause().getMessage(),
+                        "failed to restore");
+            }
+            if (!process.isAlive()) {
+                throw failure(spec, process, "QEMU exited with status " + process.exitValue() + " after the restore",
+                        "failed to restore");
+            }
+            return agent.ready().isDone() ? agent.ready().join() : "uvm-agent answered PING after a restore";
+        }
+        throw failure(spec, process, "the restored guest's agent did not answer within " + timeout.toMillis()
+                + " ms (bootTimeout)", "failed to restore");
+    }
+
     private static double guestUptimeSeconds(String ready) {
         for (String word : ready.split("\\s+")) {
             if (word.startsWith("uptime=")) {
@@ -255,7 +337,12 @@ public final class QemuVm implements AutoCloseable {
     }
 
     private static BootException failure(QemuSpec spec, Process process, String what) {
-        StringBuilder msg = new StringBuilder("VM ").append(spec.name()).append(" failed to boot: ").append(what);
+        return failure(spec, process, what, "failed to boot");
+    }
+
+    private static BootException failure(QemuSpec spec, Process process, String what, String failedTo) {
+        StringBuilder msg = new StringBuilder("VM ").append(spec.name()).append(' ').append(failedTo).append(": ")
+                .append(what);
         appendTail(msg, "QEMU said", spec.qemuLog(), 5);
         appendTail(msg, "last guest console lines", spec.consoleLog(), 8);
         return new BootException(msg.toString());
@@ -370,6 +457,43 @@ public final class QemuVm implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /**
+     * Saves the VM into {@code file} and ends QEMU, so its memory returns to the host: closes the
+     * guest agent connection (the guest sees the host disconnect), stops the vCPUs, migrates the
+     * state into the file and quits. Bounded by {@code timeout}. On failure the exception says why
+     * and QEMU may still run (stopped); the caller forces it down with {@link #kill}.
+     */
+    public void saveAndQuit(Path file, Duration timeout) throws IOException {
+        agent.close();
+        qmp.execute("stop", null, QMP_TIMEOUT);
+        Migration.save(qmp, file, timeout);
+        kill();
+    }
+
+    /**
+     * The running QEMU's argument list, from {@code /proc/PID/cmdline}, without the
+     * {@code -incoming defer} of a restored VM: what the next restore repeats.
+     */
+    public List<String> commandLine() throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+        List<String> argv = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                argv.add(new String(raw, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
+            }
+        }
+        if (argv.isEmpty()) {
+            throw new IOException("QEMU pid " + process.pid() + " has no command line (it exited)");
+        }
+        int incoming = argv.indexOf("-incoming");
+        if (incoming > 0 && incoming + 1 < argv.size()) {
+            argv.subList(incoming, incoming + 2).clear();
+        }
+        return argv;
     }
 
     /** Resident set size of the QEMU process in bytes, from /proc, or -1 when it is gone. */

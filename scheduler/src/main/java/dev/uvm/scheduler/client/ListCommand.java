@@ -27,14 +27,14 @@ final class ListCommand implements Callable<Integer> {
             System.out.println(Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.get("vms")));
             return 0;
         }
-        System.out.printf("%-16s %-9s %-9s %-10s %-10s %-10s %s%n", "NAME", "STATE", "SESSIONS", "UPTIME", "MEMORY",
+        System.out.printf("%-16s %-10s %-9s %-10s %-10s %-10s %s%n", "NAME", "STATE", "SESSIONS", "UPTIME", "MEMORY",
                 "HOST RSS", "IDLE TIMER");
         long now = System.currentTimeMillis();
         for (JsonNode vm : result.get("vms")) {
             long deadline = vm.path("idleDeadlineMillis").asLong(-1);
             String idle = deadline >= 0 ? "fires in " + Format.duration(Math.max(0, deadline - now))
                     : vm.path("idleTimeoutMillis").asLong() < 0 ? "never" : "-";
-            System.out.printf("%-16s %-9s %-9s %-10s %-10s %-10s %s%n", vm.path("name").asText(),
+            System.out.printf("%-16s %-10s %-9s %-10s %-10s %-10s %s%n", vm.path("name").asText(),
                     vm.path("state").asText(),
                     vm.path("foregroundSessions").asInt() + "+" + vm.path("backgroundSessions").asInt() + "bg",
                     vm.path("uptimeMillis").asLong() < 0 ? "-" : Format.duration(vm.path("uptimeMillis").asLong()),

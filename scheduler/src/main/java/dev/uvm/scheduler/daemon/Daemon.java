@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -127,7 +128,9 @@ public final class Daemon {
         reloader = new ConfigReloader(scheduler, config, warmUp);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
         if (driver instanceof QemuDriver qemu) {
-            qemu.recover(config.vms()).forEach(scheduler::adopt);
+            Map<String, dev.uvm.scheduler.lifecycle.RunningVm> adopted = qemu.recover(config.vms());
+            adopted.forEach(scheduler::adopt);
+            qemu.recoverSaved(config.vms(), adopted.keySet()).forEach(scheduler::adoptSuspended);
         }
         startMetrics(config.daemon().metricsAddress());
         startSampling();

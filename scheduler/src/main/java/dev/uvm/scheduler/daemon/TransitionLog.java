@@ -15,7 +15,7 @@ final class TransitionLog implements LifecycleListener {
     public void transition(String vm, VmState from, VmState to, long millis, String why) {
         if (from != to) {
             log.info("event=transition vm={} from={} to={} previous_state_ms={} why=\"{}\"", vm, from.label(),
-                    to.label(), millis, why.replace('"', '\'').replace('\n', ' '));
+                    to.label(), millis, quote(why));
         }
     }
 
@@ -29,7 +29,32 @@ final class TransitionLog implements LifecycleListener {
     @Override
     public void bootFailed(String vm, String error, long millis) {
         log.warn("event=boot vm={} result=failed boot_ms={} error=\"{}\"", vm, millis,
-                error.replace('"', '\'').replace('\n', ' '));
+                quote(error));
+    }
+
+    @Override
+    public void suspended(String vm, long millis, long bytes, String error) {
+        if (error == null) {
+            log.info("event=suspend vm={} result=ok suspend_ms={} bytes={}", vm, millis, bytes);
+        } else {
+            log.warn("event=suspend vm={} result=failed suspend_ms={} error=\"{}\"", vm, millis, quote(error));
+        }
+    }
+
+    @Override
+    public void restored(String vm, RunningVm instance, long millis, String error) {
+        if (error == null) {
+            log.info("event=restore vm={} result=ok restore_ms={} vmm_pid={} vmm_up_ms={} loaded_ms={}"
+                    + " agent_ready_ms={}", vm, millis, instance.vmmPid(), instance.timings().vmmUpNanos() / 1_000_000,
+                    instance.timings().kernelStartNanos() / 1_000_000, instance.timings().readyNanos() / 1_000_000);
+        } else {
+            log.warn("event=restore vm={} result=failed restore_ms={} fallback=cold_boot error=\"{}\"", vm, millis,
+                    quote(error));
+        }
+    }
+
+    private static String quote(String text) {
+        return text.replace('"', '\'').replace('\n', ' ');
     }
 
     @Override

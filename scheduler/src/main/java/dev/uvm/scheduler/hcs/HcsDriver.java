@@ -74,6 +74,16 @@ public final class HcsDriver implements VmDriver {
         return vm;
     }
 
+    /**
+     * Saving is not wired: the binding declares HcsSaveComputeSystem, but a restore means creating
+     * the compute system again from the saved state (RestoreState in its document), which neither
+     * the binding nor its test double support yet. {@code idleAction = suspend} shuts down instead.
+     */
+    @Override
+    public String suspendUnsupported(VmConfig config) {
+        return "the HCS backend cannot save and restore VMs yet (see hcs-binding/README.md)";
+    }
+
     /** The utility VM a config asks for. */
     LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
         Path kernel = image.kernel(config);

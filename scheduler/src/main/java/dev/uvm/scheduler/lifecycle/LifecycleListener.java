@@ -19,6 +19,14 @@ public interface LifecycleListener {
     default void sessionsChanged(String vm, int foreground, int background) {
     }
 
+    /** An idle VM was saved to disk ({@code bytes}) in {@code millis}, or the save failed ({@code error}). */
+    default void suspended(String vm, long millis, long bytes, String error) {
+    }
+
+    /** A saved VM was restored in {@code millis} ({@code instance} non-null), or the restore failed. */
+    default void restored(String vm, RunningVm instance, long millis, String error) {
+    }
+
     default void idleTimerChanged(String vm, long lastSessionEndMillis, long deadlineMillis) {
     }
 
@@ -57,6 +65,20 @@ public interface LifecycleListener {
             public void sessionsChanged(String vm, int foreground, int background) {
                 for (LifecycleListener l : listeners) {
                     l.sessionsChanged(vm, foreground, background);
+                }
+            }
+
+            @Override
+            public void suspended(String vm, long millis, long bytes, String error) {
+                for (LifecycleListener l : listeners) {
+                    l.suspended(vm, millis, bytes, error);
+                }
+            }
+
+            @Override
+            public void restored(String vm, RunningVm instance, long millis, String error) {
+                for (LifecycleListener l : listeners) {
+                    l.restored(vm, instance, millis, error);
                 }
             }
 

@@ -68,6 +68,16 @@ public final class Scheduler {
         });
     }
 
+    /** A previous daemon saved this VM to disk; it stays suspended until a session arrives. */
+    public void adoptSuspended(String vm) {
+        loop.execute(() -> {
+            VmLifecycle lc = vms.get(vm);
+            if (lc != null) {
+                lc.adoptSuspended();
+            }
+        });
+    }
+
     public void close(String vm, Session session) {
         loop.execute(() -> {
             VmLifecycle lc = vms.get(vm);
@@ -148,7 +158,7 @@ public final class Scheduler {
 
     /** Whether every VM is stopped (for the daemon's exit). */
     public CompletableFuture<Boolean> allStopped() {
-        return onLoop(() -> vms.values().stream().noneMatch(lc -> lc.state() == VmState.STARTING
+        return onLoop(() -> vms.values().stream().noneMatch(lc -> lc.state().isBooting()
                 || lc.state().hasVm()));
     }
 

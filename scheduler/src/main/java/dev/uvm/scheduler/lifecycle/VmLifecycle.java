@@ -1,7 +1,9 @@
 package dev.uvm.scheduler.lifecycle;
 
+import dev.uvm.config.IdleAction;
 import dev.uvm.config.VmConfig;
 import dev.uvm.qemu.BootException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The lifecycle of one named VM: boots it for the first session, counts sessions, stops it after
- * the idle timeout, cleanly and then forced.
+ * the idle timeout, cleanly and then forced; or, with {@code idleAction = suspend}, saves it to
+ * disk and restores it for the next session, booting it cold when the restore fails.
  *
  * <p>Concurrency: every method runs on the event loop (checked). Blocking work, booting and
  * stopping the VMM, runs on {@code workers} and posts its result back as an event. Events carry
@@ -48,6 +51,8 @@ public final class VmLifecycle {
     private StopReason stopReason;
     private boolean stopForced;
     private boolean stopAfterBoot;
+    /** Set when a shutdown arrives while the VM is being saved: the saved state is discarded. */
+    private StopReason discardAfterSuspend;
     private StopReason lastStopReason;
     private String lastError;
     private boolean removed;
@@ -104,9 +109,13 @@ public final class VmLifecycle {
         switch (state) {
             case STOPPED, FAILED -> {
                 waiters.add(ready);
-                startBoot();
+                startBoot("boot requested");
             }
-            case STARTING, STOPPING -> waiters.add(ready);
+            case SUSPENDED -> {
+                waiters.add(ready);
+                startRestore();
+            }
+            case STARTING, RESTORING, STOPPING, SUSPENDING -> waiters.add(ready);
             case IDLE -> {
                 cancelTimer();
                 moveTo(VmState.RUNNING, session + " arrived");
@@ -134,12 +143,28 @@ public final class VmLifecycle {
         }
     }
 
-    /** Stops the VM now (cleanly, forced after the shutdown timeout, or at once with {@code force}). */
+    /**
+     * Stops the VM now (cleanly, forced after the shutdown timeout, or at once with {@code force}).
+     * A saved VM's state is discarded (the next session boots cold), except when the daemon stops:
+     * the next daemon restores it.
+     */
     public void shutdown(StopReason reason, boolean force) {
         assertInLoop();
         switch (state) {
             case RUNNING, IDLE -> beginStop(reason, force);
-            case STARTING -> {
+            case SUSPENDED -> {
+                if (reason != StopReason.DAEMON_STOP) {
+                    discardSaved(reason);
+                }
+            }
+            case SUSPENDING -> {
+                if (reason != StopReason.DAEMON_STOP) {
+                    discardAfterSuspend = reason;
+                }
+                failWaiters("VM " + name + " was shut down while it was being saved (" + reason.label() + ")");
+                detachSessions("VM " + name + " was shut down (" + reason.label() + ")");
+            }
+            case STARTING, RESTORING -> {
                 stopAfterBoot = true;
                 stopReason = reason;
                 failWaiters("VM " + name + " was shut down while it was booting (" + reason.label() + ")");
@@ -175,6 +200,10 @@ public final class VmLifecycle {
         removed = true;
         if (state == VmState.IDLE) {
             beginStop(StopReason.CONFIG, false);
+        } else if (state == VmState.SUSPENDED) {
+            discardSaved(StopReason.CONFIG);
+        } else if (state == VmState.SUSPENDING) {
+            discardAfterSuspend = StopReason.CONFIG;
         }
     }
 
@@ -226,17 +255,39 @@ public final class VmLifecycle {
         vm.exited().whenComplete((how, err) -> loop.execute(() -> vmExited(gen, err != null ? err.toString() : how)));
     }
 
-    // ---- boot ----
+    /** A previous daemon saved this VM: it is suspended until a session arrives. */
+    public void adoptSuspended() {
+        assertInLoop();
+        if (state != VmState.STOPPED) {
+            throw new IllegalStateException("VM " + name + ": cannot adopt a saved VM in state " + state);
+        }
+        moveTo(VmState.SUSPENDED, "found its saved state after a daemon restart");
+    }
 
-    private void startBoot() {
+    // ---- boot and restore ----
+
+    /** A boot or a restore, run on a worker: blocks until the guest agent is ready. */
+    private interface Launch {
+        RunningVm run(VmConfig config) throws BootException;
+    }
+
+    private void startBoot(String why) {
+        launch(VmState.STARTING, why, driver::boot);
+    }
+
+    private void startRestore() {
+        launch(VmState.RESTORING, "restoring the saved VM", driver::restore);
+    }
+
+    private void launch(VmState next, String why, Launch action) {
         long gen = ++instanceGen;
         bootStartedAt = timers.nowMillis();
         stopAfterBoot = false;
-        moveTo(VmState.STARTING, "boot requested");
+        moveTo(next, why);
         VmConfig bootConfig = config;
         workers.execute(() -> {
             try {
-                RunningVm vm = driver.boot(bootConfig);
+                RunningVm vm = action.run(bootConfig);
                 loop.execute(() -> bootSucceeded(gen, vm));
                 vm.exited().whenComplete((how, err) ->
                         loop.execute(() -> vmExited(gen, err != null ? err.toString() : how)));
@@ -250,7 +301,7 @@ public final class VmLifecycle {
     }
 
     private void bootSucceeded(long gen, RunningVm vm) {
-        if (gen != instanceGen || state != VmState.STARTING) {
+        if (gen != instanceGen || !state.isBooting()) {
             log.warn("VM {}: discarding a VM from a stale boot (generation {})", name, gen);
             workers.execute(vm::kill);
             return;
@@ -260,7 +311,12 @@ public final class VmLifecycle {
         lastError = null;
         consecutiveFailures = 0;
         retryAt = -1;
-        listener.bootFinished(name, vm, readyAt - bootStartedAt);
+        boolean restored = state == VmState.RESTORING;
+        if (restored) {
+            listener.restored(name, vm, readyAt - bootStartedAt, null);
+        } else {
+            listener.bootFinished(name, vm, readyAt - bootStartedAt);
+        }
         if (stopAfterBoot) {
             moveTo(VmState.STOPPING, "shutdown requested during boot");
             stopStartedAt = timers.nowMillis();
@@ -275,13 +331,17 @@ public final class VmLifecycle {
             moveTo(VmState.IDLE, "booted, but every waiting session had left");
             armIdleTimer();
         } else {
-            moveTo(VmState.RUNNING, "booted in " + (readyAt - bootStartedAt) + " ms");
+            moveTo(VmState.RUNNING, (restored ? "restored in " : "booted in ") + (readyAt - bootStartedAt) + " ms");
         }
         ready.forEach(f -> f.complete(vm));
     }
 
     private void bootFailed(long gen, String error) {
-        if (gen != instanceGen || state != VmState.STARTING) {
+        if (gen != instanceGen || !state.isBooting()) {
+            return;
+        }
+        if (state == VmState.RESTORING) {
+            restoreFailed(error);
             return;
         }
         lastError = error;
@@ -295,6 +355,78 @@ public final class VmLifecycle {
         failWaiters(error);
         sessions.clear();
         sessionsChanged();
+    }
+
+    /** The saved VM could not be restored (its state is gone): boot it cold, unless it was shut down meanwhile. */
+    private void restoreFailed(String error) {
+        listener.restored(name, null, timers.nowMillis() - bootStartedAt, error);
+        log.warn("VM {}: restoring the saved VM failed, so it boots cold: {}", name, error);
+        if (stopAfterBoot) {
+            lastStopReason = stopReason;
+            moveTo(VmState.STOPPED, "the restore failed after a shutdown was requested: " + error);
+            return;
+        }
+        startBoot("the restore failed, booting cold: " + error);
+    }
+
+    // ---- suspend ----
+
+    private void beginSuspend() {
+        cancelTimer();
+        long gen = instanceGen;
+        stopStartedAt = timers.nowMillis();
+        discardAfterSuspend = null;
+        moveTo(VmState.SUSPENDING, "idle (idleAction = suspend)");
+        RunningVm vm = instance;
+        VmConfig saveConfig = config;
+        workers.execute(() -> {
+            long bytes = -1;
+            String error = null;
+            try {
+                bytes = driver.suspend(saveConfig, vm);
+            } catch (IOException | RuntimeException e) {
+                error = e.getMessage() != null ? e.getMessage() : e.toString();
+            }
+            long saved = bytes;
+            String failure = error;
+            loop.execute(() -> suspendFinished(gen, saved, failure));
+        });
+    }
+
+    private void suspendFinished(long gen, long bytes, String error) {
+        if (gen != instanceGen || state != VmState.SUSPENDING) {
+            return;
+        }
+        long took = timers.nowMillis() - stopStartedAt;
+        instance = null;
+        readyAt = -1;
+        listener.suspended(name, took, bytes, error);
+        if (error != null) {
+            log.warn("VM {}: saving it failed, so it was stopped instead: {}", name, error);
+            lastStopReason = StopReason.IDLE;
+            lastError = "suspend failed: " + error;
+            listener.stopped(name, StopReason.IDLE, true, took);
+            moveTo(VmState.STOPPED, "the save failed: " + error);
+        } else {
+            moveTo(VmState.SUSPENDED, "saved " + bytes + " bytes in " + took + " ms");
+            if (discardAfterSuspend != null) {
+                discardSaved(discardAfterSuspend);
+            }
+        }
+        if (sessions.isEmpty() || removed) {
+            failWaiters("VM " + name + " stopped");
+        } else if (state == VmState.SUSPENDED) {
+            startRestore();
+        } else {
+            startBoot("a session arrived while the VM was being saved");
+        }
+    }
+
+    private void discardSaved(StopReason reason) {
+        lastStopReason = reason;
+        String why = "saved state discarded (" + reason.label() + ")";
+        workers.execute(() -> driver.discardSaved(name, why));
+        moveTo(VmState.STOPPED, why);
     }
 
     // ---- idle and stop ----
@@ -334,6 +466,14 @@ public final class VmLifecycle {
                     name, gen, timerGen, state);
             return;
         }
+        if (config.idleAction() == IdleAction.SUSPEND && !removed) {
+            String unsupported = driver.suspendUnsupported(config);
+            if (unsupported == null) {
+                beginSuspend();
+                return;
+            }
+            log.info("VM {}: idleAction = suspend, but {}; shutting it down instead", name, unsupported);
+        }
         beginStop(removed ? StopReason.CONFIG : StopReason.IDLE, false);
     }
 
@@ -370,8 +510,8 @@ public final class VmLifecycle {
     }
 
     private void vmExited(long gen, String how) {
-        if (gen != instanceGen || !state.hasVm()) {
-            return;
+        if (gen != instanceGen || !state.hasVm() || state == VmState.SUSPENDING) {
+            return; // While saving, the VMM quits by design; suspendFinished decides what happened.
         }
         cancelTimer();
         long now = timers.nowMillis();
@@ -390,7 +530,7 @@ public final class VmLifecycle {
             moveTo(VmState.STOPPED, error);
         }
         if (!sessions.isEmpty() && !removed) {
-            startBoot();
+            startBoot("a session is waiting");
         } else {
             failWaiters("VM " + name + " stopped");
         }

@@ -26,6 +26,9 @@ public final class MetricsListener implements LifecycleListener {
     public void transition(String vm, VmState from, VmState to, long millis, String why) {
         VmMetrics m = metrics.vm(vm);
         m.state(to.label());
+        if (from == VmState.SUSPENDED && to != VmState.SUSPENDED) {
+            m.savedBytes(0);
+        }
         VmConfig c = configs.apply(vm);
         if (c != null) {
             m.idleTimeout(c.vmIdleTimeoutMillis());
@@ -44,6 +47,17 @@ public final class MetricsListener implements LifecycleListener {
     @Override
     public void bootFailed(String vm, String error, long millis) {
         metrics.vm(vm).bootFailed();
+    }
+
+    @Override
+    public void suspended(String vm, long millis, long bytes, String error) {
+        metrics.vm(vm).suspended(millis, error == null ? bytes : -1);
+    }
+
+    @Override
+    public void restored(String vm, RunningVm instance, long millis, String error) {
+        VmConfig c = configs.apply(vm);
+        metrics.vm(vm).restored(millis, error == null, c == null ? 0 : c.memoryBytes());
     }
 
     @Override

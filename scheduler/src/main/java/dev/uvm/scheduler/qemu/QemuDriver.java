@@ -4,6 +4,7 @@ import dev.uvm.config.VmConfig;
 import dev.uvm.qemu.AccelProbe;
 import dev.uvm.qemu.Accel;
 import dev.uvm.qemu.BootException;
+import dev.uvm.qemu.QemuCommandLine;
 import dev.uvm.qemu.QemuSpec;
 import dev.uvm.qemu.QemuVm;
 import dev.uvm.scheduler.GuestImage;
@@ -35,6 +36,7 @@ public final class QemuDriver implements VmDriver {
     private final Path runRoot;
     private final Path probeCache;
     private final Path records;
+    private final SavedVms saved;
     private volatile AccelProbe.Verdict verdict;
 
     /**
@@ -44,6 +46,7 @@ public final class QemuDriver implements VmDriver {
     public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
                       String forcedAccel) {
         this.records = stateDir.resolve("vms");
+        this.saved = new SavedVms(records);
         this.qemuBinary = qemuBinary;
         this.image = new GuestImage(imageDir);
         this.runRoot = runRoot;
@@ -123,6 +126,12 @@ public final class QemuDriver implements VmDriver {
         log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
                 config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
                 vm.timings().kernelStartNanos() / 1_000_000, vm.timings().readyNanos() / 1_000_000);
+        return recorded(config, vm, runDir);
+    }
+
+    /** Records a started VM in the state folder, so that a restarted daemon finds it. */
+    private RunningVm recorded(VmConfig config, QemuVm vm, Path runDir) {
+        QemuSpec spec = vm.spec();
         Path record = records.resolve(config.name() + ".json");
         try {
             new VmRecord(config.name(), vm.pid(), runDir.toString(), spec.accel().name(), System.currentTimeMillis(),
@@ -132,6 +141,102 @@ public final class QemuDriver implements VmDriver {
                     record, e.getMessage());
         }
         return new QemuRunningVm(vm, record);
+    }
+
+    @Override
+    public String suspendUnsupported(VmConfig config) {
+        return config.hostShare() == null ? null : "it has a hostShare, and QEMU cannot save the state of a 9P share";
+    }
+
+    /**
+     * Saves the VM to {@code <stateDir>/vms/NAME.snapshot} and ends QEMU, bounded by the VM's
+     * shutdown timeout. On failure QEMU is forced down and nothing is kept.
+     */
+    @Override
+    public long suspend(VmConfig config, RunningVm vm) throws IOException {
+        QemuVm qemu = ((QemuRunningVm) vm).qemu();
+        long start = System.nanoTime();
+        try {
+            List<String> argv = qemu.commandLine();
+            Path partial = saved.prepare(config.name());
+            qemu.saveAndQuit(partial, Duration.ofMillis(config.shutdownTimeoutMillis()));
+            long bytes = Files.size(partial);
+            saved.commit(new SavedVms.Info(config.name(), argv, inputs(qemu.spec()), System.currentTimeMillis(),
+                    bytes));
+            log.info("VM {}: saved to {} ({} MiB in {} ms); QEMU pid {} has ended", config.name(),
+                    saved.data(config.name()), bytes >> 20, (System.nanoTime() - start) / 1_000_000, qemu.pid());
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            qemu.kill();
+            saved.delete(config.name());
+            throw e instanceof IOException io ? io : new IOException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Restores the VM saved by {@link #suspend}, after checking that the saved state still fits
+     * its configuration. The saved state is deleted whatever the outcome: a failed restore is not
+     * tried again, the lifecycle boots the VM cold.
+     */
+    @Override
+    public RunningVm restore(VmConfig config) throws BootException {
+        String vm = config.name();
+        try {
+            SavedVms.Info info = saved.find(vm).orElseThrow(() ->
+                    new BootException("VM " + vm + ": no complete saved state in " + saved.data(vm)));
+            Path runDir = runRoot.resolve(vm);
+            QemuSpec spec = spec(config, accel(), runDir);
+            long bytes;
+            try {
+                bytes = Files.size(saved.data(vm));
+            } catch (IOException e) {
+                bytes = -1;
+            }
+            String mismatch = SavedVms.mismatch(info, QemuCommandLine.build(spec), inputs(spec), bytes);
+            if (mismatch != null) {
+                throw new BootException("VM " + vm + ": cannot restore the saved VM: " + mismatch);
+            }
+            QemuVm qemu = QemuVm.restore(spec, info.argv(), saved.data(vm), Duration.ofMillis(config.bootTimeoutMillis()));
+            log.info("VM {}: QEMU pid {} restored from {} (saved {}; vmm up {} ms, state loaded {} ms, agent {} ms)",
+                    vm, qemu.pid(), saved.data(vm), java.time.Instant.ofEpochMilli(info.savedAtMillis()),
+                    qemu.timings().vmmUpNanos() / 1_000_000, qemu.timings().kernelStartNanos() / 1_000_000,
+                    qemu.timings().readyNanos() / 1_000_000);
+            return recorded(config, qemu, runDir);
+        } finally {
+            saved.delete(vm);
+        }
+    }
+
+    @Override
+    public void discardSaved(String vm, String why) {
+        if (saved.delete(vm)) {
+            log.info("VM {}: {}; deleted {}", vm, why, saved.data(vm));
+        }
+    }
+
+    /**
+     * The VMs a previous daemon saved and that are still configured (they stay suspended); saved
+     * states of VMs no longer configured, or that run anyway, are deleted.
+     */
+    public List<String> recoverSaved(Map<String, VmConfig> configured, java.util.Set<String> running) {
+        List<String> suspended = new java.util.ArrayList<>();
+        for (String vm : saved.names()) {
+            if (configured.containsKey(vm) && !running.contains(vm)) {
+                log.info("VM {}: found its saved state {}; it is suspended until a session arrives", vm,
+                        saved.data(vm));
+                suspended.add(vm);
+            } else {
+                discardSaved(vm, configured.containsKey(vm) ? "it runs, so its saved state is stale"
+                        : "it is no longer configured");
+            }
+        }
+        return suspended;
+    }
+
+    /** What a saved state depends on beyond the command line: the QEMU binary, kernel and initrd files. */
+    private static List<String> inputs(QemuSpec spec) {
+        return List.of(SavedVms.identity(spec.qemuBinary()), SavedVms.identity(spec.kernel()),
+                SavedVms.identity(spec.initrd()));
     }
 
     /** A digest of the settings a VM was booted with, stable across daemon restarts. */

@@ -35,6 +35,10 @@ final class QemuRunningVm implements RunningVm {
         });
     }
 
+    QemuVm qemu() {
+        return vm;
+    }
+
     @Override
     public long vmmPid() {
         return vm.pid();

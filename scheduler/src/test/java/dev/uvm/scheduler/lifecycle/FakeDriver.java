@@ -4,6 +4,7 @@ import dev.uvm.config.VmConfig;
 import dev.uvm.qemu.AgentConnection;
 import dev.uvm.qemu.BootException;
 import dev.uvm.qemu.BootTimings;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,16 @@ final class FakeDriver implements VmDriver {
     String failNextBoots;
     int failuresLeft;
     boolean guestsIgnorePowerOff;
+    /** Why VMs cannot be suspended, or null when they can. */
+    String suspendUnsupported;
+    /** When set, the next save fails with this message (and the VM is forced down). */
+    String failSave;
+    /** When set, the next restore fails with this message. */
+    String failRestore;
+    /** VMs saved to disk (their VMM ended), restored VMs, and saved states discarded. */
+    final List<FakeVm> saved = new ArrayList<>();
+    final List<FakeVm> restored = new ArrayList<>();
+    final List<String> discarded = new ArrayList<>();
 
     @Override
     public String name() {
@@ -35,6 +46,42 @@ final class FakeDriver implements VmDriver {
         FakeVm vm = new FakeVm(booted.size() + 1, guestsIgnorePowerOff);
         booted.add(vm);
         return vm;
+    }
+
+    @Override
+    public String suspendUnsupported(VmConfig config) {
+        return suspendUnsupported;
+    }
+
+    @Override
+    public long suspend(VmConfig config, RunningVm vm) throws IOException {
+        FakeVm fake = (FakeVm) vm;
+        if (failSave != null) {
+            String why = failSave;
+            failSave = null;
+            fake.kill();
+            throw new IOException(why);
+        }
+        saved.add(fake);
+        fake.exited.complete("saved");
+        return 64L << 20;
+    }
+
+    @Override
+    public RunningVm restore(VmConfig config) throws BootException {
+        if (failRestore != null) {
+            String why = failRestore;
+            failRestore = null;
+            throw new BootException(why);
+        }
+        FakeVm vm = new FakeVm(100 + restored.size(), guestsIgnorePowerOff);
+        restored.add(vm);
+        return vm;
+    }
+
+    @Override
+    public void discardSaved(String vm, String why) {
+        discarded.add(why);
     }
 
     static final class FakeVm implements RunningVm {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uvm.config.IdleAction;
 import dev.uvm.config.VmConfig;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -364,6 +365,190 @@ class VmLifecycleTest {
         settle();
         assertSame(driver.booted.get(0), ok.get());
         assertEquals(-1, loop.onLoop(() -> vm.status()).retryAtMillis());
+    }
+
+    // ---- idleAction = suspend ----
+
+    private void suspending() {
+        vm = lifecycle(VmConfig.defaults("default").withIdleTimeout(IDLE)
+                .withSchedules(IdleAction.SUSPEND, List.of(), List.of()));
+    }
+
+    /** Runs a session, ends it and lets the idle timeout save the VM. */
+    private void suspended() {
+        suspending();
+        close(running());
+        advance(IDLE);
+        assertEquals(VmState.SUSPENDED, vm.state());
+    }
+
+    @Test
+    void idleTimeout_withSuspend_savesVm_andNextSessionRestoresIt() throws Exception {
+        suspended();
+        assertEquals(1, driver.saved.size());
+        assertEquals(0, driver.booted.get(0).powerOffRequests, "a saved VM is not powered off");
+        assertTrue(stops.isEmpty(), "a suspend is not a stop");
+        VmStatus st = loop.onLoop(() -> vm.status());
+        assertEquals(VmState.SUSPENDED, st.state());
+        assertEquals(0, st.vmmPid());
+        CompletableFuture<RunningVm> f = open(session());
+        assertEquals(VmState.RESTORING, vm.state());
+        settle();
+        assertEquals(VmState.RUNNING, vm.state());
+        assertSame(driver.restored.get(0), f.get());
+        assertEquals(1, driver.booted.size(), "restored, not booted cold");
+    }
+
+    @Test
+    void concurrentFirstSessions_onSuspendedVm_shareOneRestore() throws Exception {
+        suspended();
+        List<CompletableFuture<RunningVm>> waiting = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            waiting.add(open(session()));
+        }
+        settle();
+        assertEquals(1, driver.restored.size());
+        for (CompletableFuture<RunningVm> f : waiting) {
+            assertSame(driver.restored.get(0), f.get());
+        }
+    }
+
+    @Test
+    void restoreFails_bootsColdInstead_andTheSessionSucceeds() throws Exception {
+        suspended();
+        driver.failRestore = "saved state is corrupt";
+        CompletableFuture<RunningVm> f = open(session());
+        settle();
+        assertEquals(VmState.RUNNING, vm.state());
+        assertSame(driver.booted.get(1), f.get());
+        assertEquals(0, driver.restored.size());
+    }
+
+    @Test
+    void saveFails_vmIsForcedDown_andCountedAsIdleStop() {
+        suspending();
+        driver.failSave = "disk full";
+        close(running());
+        advance(IDLE);
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(List.of("idle,forced"), stops);
+        assertEquals(1, driver.booted.get(0).kills);
+        open(session());
+        assertEquals(VmState.STARTING, vm.state(), "nothing was saved: the next session boots cold");
+    }
+
+    @Test
+    void suspendUnsupported_shutsDownInstead() {
+        suspending();
+        driver.suspendUnsupported = "it has a hostShare";
+        close(running());
+        advance(IDLE);
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(1, driver.booted.get(0).powerOffRequests);
+        assertTrue(driver.saved.isEmpty());
+    }
+
+    @Test
+    void shutdownWhileSuspended_discardsSavedState_andNextSessionBootsCold() {
+        suspended();
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, false));
+        settle();
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(List.of("saved state discarded (shutdown)"), driver.discarded);
+        open(session());
+        assertEquals(VmState.STARTING, vm.state());
+    }
+
+    @Test
+    void daemonStopWhileSuspended_keepsSavedState() {
+        suspended();
+        loop.run(() -> vm.shutdown(StopReason.DAEMON_STOP, true));
+        settle();
+        assertEquals(VmState.SUSPENDED, vm.state());
+        assertTrue(driver.discarded.isEmpty());
+    }
+
+    @Test
+    void removedWhileSuspended_discardsSavedState() {
+        suspended();
+        loop.run(() -> vm.remove());
+        settle();
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(List.of("saved state discarded (config)"), driver.discarded);
+    }
+
+    @Test
+    void sessionArrivesWhileSaving_isServedByTheRestoreThatFollows() throws Exception {
+        suspending();
+        close(running());
+        time.advance(IDLE);
+        loop.drain();
+        assertEquals(VmState.SUSPENDING, vm.state());
+        CompletableFuture<RunningVm> f = open(session());
+        assertFalse(f.isDone());
+        settle();
+        assertEquals(VmState.RUNNING, vm.state());
+        assertSame(driver.restored.get(0), f.get());
+    }
+
+    @Test
+    void shutdownWhileSaving_discardsTheStateOnceSaved() {
+        suspending();
+        close(running());
+        time.advance(IDLE);
+        loop.drain();
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, false));
+        assertEquals(VmState.SUSPENDING, vm.state());
+        settle();
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(1, driver.discarded.size());
+    }
+
+    @Test
+    void allWaitersLeaveDuringRestore_vmGoesIdle_andIsSavedAgain() {
+        suspended();
+        Session s = session();
+        open(s);
+        close(s);
+        assertEquals(VmState.RESTORING, vm.state());
+        settle();
+        assertEquals(VmState.IDLE, vm.state());
+        advance(IDLE);
+        assertEquals(VmState.SUSPENDED, vm.state());
+        assertEquals(2, driver.saved.size());
+    }
+
+    @Test
+    void shutdownDuringRestore_stopsTheRestoredVm() {
+        suspended();
+        CompletableFuture<RunningVm> w = open(session());
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, false));
+        assertTrue(w.isCompletedExceptionally());
+        settle();
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(1, driver.restored.get(0).powerOffRequests);
+    }
+
+    @Test
+    void shutdownDuringRestore_restoreFails_endsStoppedWithoutColdBoot() {
+        suspended();
+        driver.failRestore = "QEMU refused the saved state";
+        open(session());
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, false));
+        settle();
+        assertEquals(VmState.STOPPED, vm.state());
+        assertEquals(1, driver.booted.size());
+    }
+
+    @Test
+    void savedVmFoundAfterDaemonRestart_isSuspended_andRestoredBySession() throws Exception {
+        suspending();
+        loop.run(() -> vm.adoptSuspended());
+        assertEquals(VmState.SUSPENDED, vm.state());
+        CompletableFuture<RunningVm> f = open(session());
+        settle();
+        assertSame(driver.restored.get(0), f.get());
+        assertTrue(driver.booted.isEmpty());
     }
 
     @Test
