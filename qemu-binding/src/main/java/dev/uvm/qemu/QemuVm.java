@@ -344,8 +344,23 @@ public final class QemuVm implements AutoCloseable {
         StringBuilder msg = new StringBuilder("VM ").append(spec.name()).append(' ').append(failedTo).append(": ")
                 .append(what);
         appendTail(msg, "QEMU said", spec.qemuLog(), 5);
+        String panic = panicLine(spec.consoleLog());
+        if (panic != null) {
+            msg.append("\n  the guest kernel panicked: ").append(panic);
+        }
         appendTail(msg, "last guest console lines", spec.consoleLog(), 8);
         return new BootException(msg.toString());
+    }
+
+    /** The guest's "Kernel panic - not syncing: ..." line, which says why, or {@code null}. */
+    static String panicLine(Path console) {
+        for (String l : tail(console, 400)) {
+            int at = l.indexOf("Kernel panic - not syncing:");
+            if (at >= 0) {
+                return l.substring(at);
+            }
+        }
+        return null;
     }
 
     private static void appendTail(StringBuilder msg, String label, Path file, int lines) {

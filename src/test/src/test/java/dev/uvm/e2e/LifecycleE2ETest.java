@@ -121,6 +121,7 @@ class LifecycleE2ETest {
             UvmDaemon.Result panic = d.uvm("run", "--vm", "panic", "--", "true");
             assertEquals(125, panic.exit(), panic.toString());
             assertTrue(panic.stderr().contains("before the guest agent was ready"), panic.stderr());
+            assertTrue(panic.stderr().contains("the guest kernel panicked: Kernel panic - not syncing:"), panic.stderr());
             assertTrue(panic.stderr().contains("VM panic failed to boot: the VM exited"), panic.stderr());
         }
     }
