@@ -21,14 +21,8 @@ public final class DaemonStarter {
     private DaemonStarter() {
     }
 
-    public static DaemonConnection connect(Path socket, Path config, Path stateDir) throws IOException {
-        try {
-            return DaemonConnection.open(socket);
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-        }
+    /** Starts a daemon on {@code socket} (none listens there) and connects to it once it listens. */
+    public static DaemonConnection start(Path socket, Path config, Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
         Path log = stateDir.resolve("daemon.log");
         List<String> cmd = new ArrayList<>();
