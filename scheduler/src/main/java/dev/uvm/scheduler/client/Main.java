@@ -17,16 +17,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code uvm} command: the client ({@code shell}, {@code run}, {@code jobs}, {@code list},
  * {@code shutdown}, ...) and the daemon ({@code uvm daemon}). Plain {@code uvm} opens a shell and
  * {@code uvm -- CMD} runs a command, as {@code wsl.exe} does.
  */
-@Command(name = "uvm", mixinStandardHelpOptions = true, version = "uvm 0.1.0",
-        description = "Runs commands in on-demand utility VMs that boot on first use and stop when idle.")
 public final class Main {
     /** Exit status for a bad command line or config. */
     static final int EXIT_USAGE = 2;
@@ -44,13 +42,13 @@ public final class Main {
             StopDaemonCommand.class, "stop-daemon", DaemonCommand.class, "daemon", ConfigCommand.class, "config",
             CommandLine.HelpCommand.class, "help");
 
-    @Option(names = "--socket", paramLabel = "PATH",
-            description = "Daemon socket (env UVM_SOCKET; default under $XDG_RUNTIME_DIR/uvm, /run/uvm for root).")
-    Path socket;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Config file (env UVM_CONFIG; default ~/.config/uvm/uvm.conf, /etc/uvm/uvm.conf for root).")
-    Path config;
+    /** {@code --socket} and {@code --config}, or {@code null}; set by picocli when it parses. */
+    private final OptionSpec socketOption = OptionSpec.builder("--socket").paramLabel("PATH").type(Path.class)
+            .description("Daemon socket (env UVM_SOCKET; default under $XDG_RUNTIME_DIR/uvm, /run/uvm for root).")
+            .build();
+    private final OptionSpec configOption = OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
+            .description("Config file (env UVM_CONFIG; default ~/.config/uvm/uvm.conf, /etc/uvm/uvm.conf for root).")
+            .build();
 
     private UvmConfig clientConfig;
 
@@ -76,18 +74,50 @@ public final class Main {
      * is {@code null} or not one of them (help, version, a typo: picocli then lists or suggests them).
      */
     static CommandLine commandLine(String name) {
-        CommandLine cl = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main.spec());
         Class<?> only = name == null ? null : SUBCOMMANDS.get(name);
         if (only != null && only != CommandLine.HelpCommand.class) {
-            cl.addSubcommand(only);
+            add(cl, only, main);
         } else {
-            new LinkedHashSet<>(SUBCOMMANDS.values()).forEach(cl::addSubcommand);
-        }
-        CommandLine run = cl.getSubcommands().get("run");
-        if (run != null) {
-            run.setStopAtPositional(true);
+            for (Class<?> c : new LinkedHashSet<>(SUBCOMMANDS.values())) {
+                add(cl, c, main);
+            }
         }
         return cl;
+    }
+
+    private static void add(CommandLine cl, Class<?> command, Main main) {
+        if (command == RunCommand.class) {
+            CommandSpec run = RunCommand.spec(main);
+            cl.addSubcommand(run.name(), new CommandLine(run).setStopAtPositional(true), run.aliases());
+        } else {
+            cl.addSubcommand(command);
+        }
+    }
+
+    /**
+     * The model of {@code uvm} itself, built by hand rather than from annotations: reading an
+     * annotation makes the JVM generate a proxy class for its type, several milliseconds each in a
+     * fresh JVM. The subcommands other than {@code run} are annotated and get this object as their
+     * {@code @ParentCommand}.
+     */
+    private CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm").version("uvm 0.1.0");
+        spec.usageMessage().description("Runs commands in on-demand utility VMs that boot on first use and stop when idle.");
+        // What mixinStandardHelpOptions adds, without the annotated mixin class it uses.
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        spec.addOption(socketOption);
+        spec.addOption(configOption);
+        return spec;
+    }
+
+    /** {@code --socket}, or {@code null}. */
+    Path socket() {
+        return socketOption.getValue();
     }
 
     private static Map<String, Class<?>> subcommands(Object... classAndNames) {
@@ -134,11 +164,12 @@ public final class Main {
         } else if (i < args.length && args[i].equals("--")) {
             out.add(i, "run");
         }
-        return out.toArray(String[]::new);
+        return out.toArray(new String[0]);
     }
 
     /** Where the config comes from: {@code --config} > {@code UVM_CONFIG} > the default path. */
     ConfigLocation configLocation() {
+        Path config = configOption.getValue();
         return ConfigLocator.resolve(config == null ? null : config.toAbsolutePath().toString());
     }
 
@@ -170,7 +201,7 @@ public final class Main {
 
     /** The daemon's socket; the config file is read only when neither --socket nor UVM_SOCKET names it. */
     Path socketPath() {
-        Path given = Locations.givenSocket(socket);
+        Path given = Locations.givenSocket(socket());
         return given != null ? given : Locations.socket(null, clientConfig().daemon());
     }
 
