@@ -29,11 +29,17 @@ public final class DaemonStarter {
         if (new File("/usr/bin/setsid").canExecute()) {
             cmd.add("/usr/bin/setsid");
         }
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("-Duvm.home=" + Locations.uvmHome());
-        cmd.add(Main.class.getName());
+        Path launcher = Locations.uvmHome().resolve("bin/uvm");
+        if (Files.isExecutable(launcher)) {
+            // bin/uvm gives the daemon its JVM flags, as for the service (packaging/uvm.service).
+            cmd.add(launcher.toString());
+        } else {
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("-Duvm.home=" + Locations.uvmHome());
+            cmd.add(Main.class.getName());
+        }
         cmd.add("--socket");
         cmd.add(socket.toString());
         if (config != null) {
