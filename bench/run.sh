@@ -142,7 +142,10 @@ snapshot() {
 	for j in "$snap"/scheduler/target/uvm-scheduler-*.jar "$snap"/scheduler/target/lib/*.jar; do
 		unzip -tqq "$j" >/dev/null 2>&1 || return 1
 	done
-	unzip -l "$snap"/scheduler/target/uvm-scheduler-*.jar | grep -q 'dev/uvm/scheduler/client/Main.class'
+	unzip -l "$snap"/scheduler/target/uvm-scheduler-*.jar | grep -q 'dev/uvm/scheduler/client/Main.class' || return 1
+	# the client's class data sharing archive is valid only for the jars' paths: made anew here
+	mkdir -p "$snap/scripts" && cp "$home/scripts/client-archive.sh" "$snap/scripts/" &&
+		"$snap/scripts/client-archive.sh" 2>/dev/null
 }
 for attempt in 1 2 3 4 5 6; do
 	snapshot && break

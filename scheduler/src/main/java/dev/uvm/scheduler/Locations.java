@@ -19,14 +19,17 @@ public final class Locations {
 
     /** The socket: {@code --socket} / {@code UVM_SOCKET}, else the config's, else the default. */
     public static Path socket(Path option, DaemonConfig daemon) {
+        Path given = givenSocket(option);
+        return given != null ? given : ConfigLocator.system().socketOf(daemon).toAbsolutePath();
+    }
+
+    /** The socket named by {@code --socket} or {@code UVM_SOCKET}, or {@code null} when the config decides. */
+    public static Path givenSocket(Path option) {
         if (option != null) {
             return option.toAbsolutePath();
         }
         String env = System.getenv("UVM_SOCKET");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env).toAbsolutePath();
-        }
-        return ConfigLocator.system().socketOf(daemon).toAbsolutePath();
+        return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath() : null;
     }
 
     public static Path stateDir(DaemonConfig daemon) {

@@ -27,7 +27,7 @@ final class DaemonCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         configureLogging(loaded.config().daemon().logLevel());
-        Daemon daemon = new Daemon(loaded, main.configFile(), Locations.socket(main.socket, loaded.config().daemon()));
+        Daemon daemon = new Daemon(loaded, main.configFile(), Locations.socket(main.socket(), loaded.config().daemon()));
         if (!daemon.start()) {
             return Daemon.EXIT_ALREADY_RUNNING;
         }

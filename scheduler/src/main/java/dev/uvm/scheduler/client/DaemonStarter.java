@@ -21,25 +21,25 @@ public final class DaemonStarter {
     private DaemonStarter() {
     }
 
-    public static DaemonConnection connect(Path socket, Path config, Path stateDir) throws IOException {
-        try {
-            return DaemonConnection.open(socket);
-        } catch (IOException e) {
-            if (!DaemonConnection.noDaemon(e)) {
-                throw e;
-            }
-        }
+    /** Starts a daemon on {@code socket} (none listens there) and connects to it once it listens. */
+    public static DaemonConnection start(Path socket, Path config, Path stateDir) throws IOException {
         Files.createDirectories(stateDir);
         Path log = stateDir.resolve("daemon.log");
         List<String> cmd = new ArrayList<>();
         if (new File("/usr/bin/setsid").canExecute()) {
             cmd.add("/usr/bin/setsid");
         }
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("-Duvm.home=" + Locations.uvmHome());
-        cmd.add(Main.class.getName());
+        Path launcher = Locations.uvmHome().resolve("bin/uvm");
+        if (Files.isExecutable(launcher)) {
+            // bin/uvm gives the daemon its JVM flags, as for the service (packaging/uvm.service).
+            cmd.add(launcher.toString());
+        } else {
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("-Duvm.home=" + Locations.uvmHome());
+            cmd.add(Main.class.getName());
+        }
         cmd.add("--socket");
         cmd.add(socket.toString());
         if (config != null) {

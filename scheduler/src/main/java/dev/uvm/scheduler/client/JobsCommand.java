@@ -35,7 +35,7 @@ final class JobsCommand implements Callable<Integer> {
             return 1;
         }
         if (json) {
-            System.out.println(Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.get("jobs")));
+            System.out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.get("jobs")));
             return 0;
         }
         System.out.printf("%-5s %-12s %-8s %-5s %-19s %s%n", "ID", "VM", "STATE", "EXIT", "STARTED", "COMMAND");

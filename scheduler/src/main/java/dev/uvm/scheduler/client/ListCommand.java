@@ -24,7 +24,7 @@ final class ListCommand implements Callable<Integer> {
             return 1;
         }
         if (json) {
-            System.out.println(Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result.get("vms")));
+            System.out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.get("vms")));
             return 0;
         }
         System.out.printf("%-16s %-10s %-9s %-10s %-10s %-10s %s%n", "NAME", "STATE", "SESSIONS", "UPTIME", "MEMORY",

@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
             return 1;
         }
         if (json) {
-            System.out.println(Wire.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            System.out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
             return 0;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = result.fields(); it.hasNext(); ) {

@@ -131,7 +131,7 @@ final class ConnectionHandler implements Runnable {
     }
 
     private ObjectNode list() {
-        ArrayNode vms = Wire.JSON.createArrayNode();
+        ArrayNode vms = Wire.mapper().createArrayNode();
         for (VmStatus s : daemon.scheduler().list().join()) {
             ObjectNode n = vms.addObject();
             n.put("name", s.name()).put("state", s.state().label())

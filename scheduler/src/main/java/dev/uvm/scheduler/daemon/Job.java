@@ -201,7 +201,7 @@ final class Job {
     }
 
     ObjectNode toJson() {
-        ObjectNode n = Wire.JSON.createObjectNode();
+        ObjectNode n = Wire.mapper().createObjectNode();
         n.put("id", String.valueOf(id)).put("vm", request.vm());
         var argv = n.putArray("argv");
         request.exec().argv().forEach(argv::add);

@@ -46,7 +46,7 @@ final class PeerCheck {
                 return true;
             }
             log.warn("refused a client running as user {} (the daemon runs as {})", user.getName(), OWNER);
-            byte[] json = Wire.JSON.writeValueAsBytes(Wire.error(refusal(user.getName(), socketGroup)).put("code", 125));
+            byte[] json = Wire.mapper().writeValueAsBytes(Wire.error(refusal(user.getName(), socketGroup)).put("code", 125));
             Wire.write(ChannelStreams.out(ch), Wire.CONTROL, json, 0, json.length);
             ch.close();
             return false;

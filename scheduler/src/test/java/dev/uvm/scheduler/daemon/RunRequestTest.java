@@ -76,6 +76,6 @@ class RunRequestTest {
     }
 
     private static JsonNode json(String text) throws IOException {
-        return Wire.JSON.readTree(text);
+        return Wire.mapper().readTree(text);
     }
 }

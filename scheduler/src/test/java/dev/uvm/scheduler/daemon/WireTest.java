@@ -103,6 +103,21 @@ class WireTest {
     }
 
     @Test
+    void encodeAndDecode_agreeWithObjectMapper() throws IOException {
+        for (String json : new String[] {"{\"type\":\"run\",\"vm\":\"default\",\"argv\":[\"sh\",\"-c\",\"echo \\\"\\u00e9\\\"\"],"
+                + "\"env\":[],\"tty\":true,\"rows\":24}",
+                "{\"type\":\"status\",\"pid\":12345678901,\"big\":123456789012345678901234567890,\"load\":0.25,"
+                        + "\"none\":null,\"vms\":[{\"name\":\"a\",\"ok\":false,\"n\":[1,-2,3.5e10]}],\"o\":{}}",
+                "[1,{\"a\":[[]]}]", "\"text\"", "42", "true", "null"}) {
+            var mapped = Wire.mapper().readTree(json);
+            assertEquals(mapped, Wire.decode(json.getBytes(StandardCharsets.UTF_8)), json);
+            assertEquals(Wire.mapper().writeValueAsString(mapped),
+                    new String(Wire.encode(mapped), StandardCharsets.UTF_8), json);
+        }
+        assertEquals(null, Wire.decode(new byte[0]));
+    }
+
+    @Test
     void controlPayloads_thatAreNotJsonObjectsWithAType_areProtocolErrors() {
         for (String payload : new String[] {"", "null", "[]", "\"run\"", "{\"type\":1}", "{\"type\":", "{}",
                 "\u00ff\u00fe",
