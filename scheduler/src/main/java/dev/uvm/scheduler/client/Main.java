@@ -62,11 +62,21 @@ public final class Main {
     static int run(String[] args) {
         String[] expanded = shorthand(args);
         CommandLine cl = commandLine(subcommandName(expanded));
-        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+        cl.setExecutionExceptionHandler(new ErrorExit());
+        return cl.execute(expanded);
+    }
+
+    /**
+     * A command's failure as one line on stderr and its exit status. A class, not a lambda: a lambda
+     * of a picocli interface cannot go into the client's class data sharing archive (picocli's
+     * class files are too old for it), so the JVM would generate it at every start.
+     */
+    private static final class ErrorExit implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine line, CommandLine.ParseResult parsed) {
             System.err.println("uvm: " + ex.getMessage());
             return ex instanceof DaemonConnection.DaemonError d ? d.exitCode() : RunSessionClient.EXIT_UVM_ERROR;
-        });
-        return cl.execute(expanded);
+        }
     }
 
     /**
