@@ -99,6 +99,10 @@ class LifecycleE2ETest {
             assertEquals("failed", d.state("default"));
 
             Files.copy(imageKernel(), kernel, StandardCopyOption.REPLACE_EXISTING);
+            // The waiters may have met one boot or several (each failure backs off further); the
+            // next session is allowed once the back-off that uvm list shows has passed.
+            await().atMost(LONG).until(() ->
+                    d.list().get("default").path("retryAtMillis").asLong(-1) <= System.currentTimeMillis());
             UvmDaemon.Result ok = d.uvm("run", "--", "echo", "recovered");
             assertEquals(new UvmDaemon.Result(0, "recovered\n", ""), ok);
         }
