@@ -130,7 +130,10 @@ public final class Daemon {
         if (driver instanceof QemuDriver qemu) {
             Map<String, dev.uvm.scheduler.lifecycle.RunningVm> adopted = qemu.recover(config.vms());
             adopted.forEach(scheduler::adopt);
-            qemu.recoverSaved(config.vms(), adopted.keySet()).forEach(scheduler::adoptSuspended);
+            qemu.recoverSaved(config.vms(), adopted.keySet()).forEach((vm, bytes) -> {
+                scheduler.adoptSuspended(vm);
+                metrics.vm(vm).savedBytes(bytes);
+            });
         }
         startMetrics(config.daemon().metricsAddress());
         startSampling();

@@ -215,16 +215,23 @@ public final class QemuDriver implements VmDriver {
     }
 
     /**
-     * The VMs a previous daemon saved and that are still configured (they stay suspended); saved
-     * states of VMs no longer configured, or that run anyway, are deleted.
+     * The VMs a previous daemon saved and that are still configured (they stay suspended), with
+     * the size of each one's saved state on disk; saved states of VMs no longer configured, or that
+     * run anyway, are deleted.
      */
-    public List<String> recoverSaved(Map<String, VmConfig> configured, java.util.Set<String> running) {
-        List<String> suspended = new java.util.ArrayList<>();
+    public Map<String, Long> recoverSaved(Map<String, VmConfig> configured, java.util.Set<String> running) {
+        Map<String, Long> suspended = new java.util.LinkedHashMap<>();
         for (String vm : saved.names()) {
             if (configured.containsKey(vm) && !running.contains(vm)) {
                 log.info("VM {}: found its saved state {}; it is suspended until a session arrives", vm,
                         saved.data(vm));
-                suspended.add(vm);
+                long bytes;
+                try {
+                    bytes = Files.size(saved.data(vm));
+                } catch (IOException e) {
+                    bytes = 0;
+                }
+                suspended.put(vm, bytes);
             } else {
                 discardSaved(vm, configured.containsKey(vm) ? "it runs, so its saved state is stale"
                         : "it is no longer configured");

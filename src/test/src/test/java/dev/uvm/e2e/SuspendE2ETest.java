@@ -26,7 +26,9 @@ class SuspendE2ETest {
     @Test
     void idleVm_isSaved_restoredWithItsFilesAndClock_survivesDaemonRestart_andDamagedSaveBootsCold()
             throws Exception {
-        try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 2000\nidleAction = suspend\n").start()) {
+        String metrics = "127.0.0.1:" + PrometheusServer.freePort();
+        try (UvmDaemon d = new UvmDaemon("[daemon]\nmetricsAddress = " + metrics
+                + "\n[vm]\nvmIdleTimeout = 2000\nidleAction = suspend\n").start()) {
             Path saved = d.dir.resolve("state/vms/default.snapshot");
             UvmDaemon.Result write = d.uvm("run", "--", "sh", "-c", "echo kept > /tmp/marker");
             assertEquals(0, write.exit(), write.toString());
@@ -34,6 +36,7 @@ class SuspendE2ETest {
 
             awaitSuspended(d, pid, saved);
             assertEquals(1, d.logCount("event=suspend vm=default result=ok"), d.log());
+            assertEquals(Files.size(saved), savedStateBytes(metrics));
             Thread.sleep(SUSPENDED_MILLIS);
 
             long before = System.currentTimeMillis() / 1000;
@@ -48,6 +51,7 @@ class SuspendE2ETest {
             assertEquals(1, d.logCount("event=restore vm=default result=ok"), d.log());
             assertEquals(1, d.logCount("event=boot vm=default result=ok"), d.log());
             assertFalse(Files.exists(saved), "the saved state is deleted once restored");
+            assertEquals(0, savedStateBytes(metrics));
 
             long restoredPid = d.list().get("default").get("pid").asLong();
             awaitSuspended(d, restoredPid, saved);
@@ -56,6 +60,7 @@ class SuspendE2ETest {
             assertTrue(Files.exists(saved), "a daemon stop keeps the saved VM");
             d.start();
             assertEquals("suspended", d.state("default"));
+            assertEquals(Files.size(saved), savedStateBytes(metrics), "a restarted daemon reports the saved state it found");
             UvmDaemon.Result afterRestart = d.uvm("run", "--", "cat", "/tmp/marker");
             assertEquals(new UvmDaemon.Result(0, "kept\n", ""), afterRestart);
             assertEquals(1, d.logCount("event=restore vm=default result=ok"), d.log());
@@ -91,6 +96,10 @@ class SuspendE2ETest {
         } finally {
             Files.delete(share);
         }
+    }
+
+    private static long savedStateBytes(String metrics) throws Exception {
+        return (long) MetricsE2ETest.sample(MetricsE2ETest.scrape(metrics), "uvm_vm_saved_state_bytes{vm=\"default\",}");
     }
 
     /** Waits until the VM is saved: listed as suspended, its QEMU gone, its saved state on disk. */
