@@ -2,7 +2,7 @@
 # uvm benchmarks: one command that builds what it needs, runs every comparison back to back on
 # the same guest image and prints a Markdown table, also written to BENCHMARKS.md.
 #
-#   bench/run.sh            full run (10 repetitions of each boot, 500 sessions, ...), about 10 min
+#   bench/run.sh            full run (12 repetitions of each boot, a multiple of the 4 orders, 500 sessions, ...), about 10 min
 #   bench/run.sh --quick    smoke run (3 repetitions, fewer sessions and cycles), about 3 min;
 #                           writes bench/build/BENCHMARKS.quick.md instead of BENCHMARKS.md
 #   options: --output FILE (where the report goes), --no-libvirt (skip the libvirt comparison)
@@ -36,13 +36,13 @@ if [ "$quick" = 1 ]; then
 	jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
 	out=${out:-$build/BENCHMARKS.quick.md}
 else
-	reps=10 warm_runs=30 sessions=500 session_warmup=50 idle_cycles=20 idle_window=60
+	reps=12 warm_runs=30 sessions=500 session_warmup=50 idle_cycles=20 idle_window=60
 	jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
 	out=${out:-$home/BENCHMARKS.md}
 fi
 memory_mb=512          # guest RAM of every VM here (uvm's default)
 idle_timeout_ms=2000   # vmIdleTimeout of the VM used for the idle-reclamation cycles
-settle_s=0.5           # pause before each cold boot, so the previous one's teardown is over
+settle_s=0.5           # pause before each timed boot (then bench/lib/common.sh: settle waits for a quiet machine)
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 t_start=$(now_ms)
 
@@ -389,7 +389,7 @@ uvm_cold_once() {
 	local pid
 	pid=$(vm_pid default)
 	[ -z "$pid" ] || wait_until 30 dead "$pid" || say "warning: QEMU $pid still alive after uvm shutdown"
-	sleep "$settle_s"
+	settle
 	for p in vmm_up kernel_start agent_ready; do before+=("$(phase_sum "$p")"); done
 	n=$(boot_lines default)
 	t0=$(now_ns)
@@ -423,7 +423,7 @@ uvm_restore_once() {
 		uvm run --vm suspend -- true >/dev/null 2>"$work/run.err" || { say "uvm run --vm suspend failed: $(cat "$work/run.err")"; return 1; }
 	fi
 	wait_until 60 test -s "$saved" || { say "VM suspend was not saved: $(tail -3 "$daemon_log")"; return 1; }
-	sleep "$settle_s"
+	settle
 	n=$(grep -c "event=restore vm=suspend result=ok" "$daemon_log" || true)
 	t0=$(now_ns)
 	if ! uvm run --vm suspend -- true >/dev/null 2>"$work/run.err"; then
@@ -445,10 +445,14 @@ measure_cold() {
 	say "[$accel] cold start: $reps rounds of uvm / raw QEMU${lv_ok:+ / libvirt}, interleaved"
 	for i in $(seq 1 "$reps"); do
 		[ $(($(now_ms) - t_start)) -lt 3600000 ] || { say "time budget used up; stopping the cold rounds"; break; }
-		case $((i % 3)) in
-		0) order="uvm raw libvirt restore" ;;
-		1) order="raw libvirt uvm restore" ;;
-		2) order="libvirt uvm raw restore" ;;
+		# A Williams square: over 4 rounds each contender runs once in each position and right
+		# after each other contender once, so that what a teardown leaves behind (libvirtd's
+		# clean-up, a saved VM's file) does not fall on one contender more than on another.
+		case $((i % 4)) in
+		1) order="uvm raw restore libvirt" ;;
+		2) order="raw libvirt uvm restore" ;;
+		3) order="libvirt restore raw uvm" ;;
+		0) order="restore uvm libvirt raw" ;;
 		esac
 		for s in $order; do
 			case $s in
@@ -460,7 +464,7 @@ measure_cold() {
 			raw)
 				# the daemon's VM must not run beside the raw one
 				timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
-				sleep "$settle_s"
+				settle
 				if x=$(raw_boot "$raw_dir" 60 "${raw_argv[@]}"); then
 					echo "${x% *}" >>"$r.cold-raw"
 					echo "${x#* }" >>"$r.ready-raw"
@@ -471,7 +475,7 @@ measure_cold() {
 			libvirt)
 				[ -n "$lv_ok" ] || continue
 				timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
-				sleep "$settle_s"
+				settle
 				if x=$(libvirt_boot); then
 					echo "${x% *}" >>"$r.cold-libvirt"
 					echo "${x#* }" >>"$r.ready-libvirt"

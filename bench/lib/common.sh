@@ -115,3 +115,30 @@ our_qemus() {
 
 # more_lines FILE PATTERN N: true when FILE has more than N lines containing PATTERN
 more_lines() { [ "$(grep -c -- "$2" "$1" || true)" -gt "$3" ]; }
+
+# cpu_busy_pct MILLIS: the share of all CPUs' time that was busy (not idle, not waiting for I/O)
+# over the next MILLIS ms, in percent
+cpu_busy_pct() {
+	local a b
+	a=$(head -n 1 /proc/stat)
+	sleep "$(awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }')"
+	b=$(head -n 1 /proc/stat)
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 2; i <= n; i++) { d = y[i] - x[i]; total += d; if (i == 5 || i == 6) idle += d }
+		printf "%d\n", (total > 0) ? (total - idle) * 100 / total : 0
+	}'
+}
+
+# settle: the pause before a timed boot. At least settle_s, then until the machine is quiet
+# (CPU busy under quiet_pct over 250 ms), at most 10 s more: the previous contender's teardown
+# (libvirtd's clean-up of a domain, QEMU's exit, a saved VM's file write-back) must not land in
+# the next one's boot, whichever order the round runs them in.
+settle() {
+	sleep "$settle_s"
+	local i
+	for i in $(seq 1 40); do
+		[ "$(cpu_busy_pct 250)" -lt "${quiet_pct:-10}" ] && return 0
+	done
+	return 0
+}

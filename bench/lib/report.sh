@@ -142,8 +142,10 @@ report() {
 
 		Every comparison ran back to back in one run on the same guest image (\`guest/out\`: kernel
 		\`vmlinux\`, \`initramfs.cpio\`), ${memory_mb} MiB and 1 vCPU everywhere. Cold boots of uvm, raw QEMU and
-		libvirt were interleaved round by round. Medians are middle values; p90/p99 are
-		nearest-rank percentiles (with 10 values, p90 is the 9th smallest). Benchmarks assert nothing;
+		libvirt were interleaved round by round, in a changing order; each timed boot started after
+		${settle_s} s and once the machine was quiet (all CPUs together under ${quiet_pct:-10} % busy over 250 ms,
+		waiting at most 10 s), so that no contender's teardown fell into the next one's boot. Medians are middle values; p90/p99 are
+		nearest-rank percentiles (with 10 values, p90 is the 9th smallest; with 12, the 11th). Benchmarks assert nothing;
 		the "result" column compares each figure with the performance issue's target.
 
 	EOF
