@@ -83,7 +83,7 @@ final class Job {
         this.request = request;
         this.output = output;
         this.scheduler = scheduler;
-        this.session = new Session(Session.Kind.BACKGROUND, reason -> events.add(new Lost(reason)));
+        this.session = new Session(Session.Kind.BACKGROUND, lost -> events.add(new Lost(lost.message())));
     }
 
     /** Opens the session and starts the job's thread. */

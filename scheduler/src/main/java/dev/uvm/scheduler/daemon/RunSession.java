@@ -74,7 +74,7 @@ final class RunSession {
         this.request = req.exec();
         this.in = in;
         this.out = out;
-        this.session = new Session(Session.Kind.FOREGROUND, reason -> events.add(new Lost(reason)));
+        this.session = new Session(Session.Kind.FOREGROUND, lost -> events.add(new Lost(lost.message())));
     }
 
     void run() {

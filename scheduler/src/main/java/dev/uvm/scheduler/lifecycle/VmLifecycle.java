@@ -162,13 +162,13 @@ public final class VmLifecycle {
                     discardAfterSuspend = reason;
                 }
                 failWaiters("VM " + name + " was shut down while it was being saved (" + reason.label() + ")");
-                detachSessions("VM " + name + " was shut down (" + reason.label() + ")");
+                detachSessions(reason);
             }
             case STARTING, RESTORING -> {
                 stopAfterBoot = true;
                 stopReason = reason;
                 failWaiters("VM " + name + " was shut down while it was booting (" + reason.label() + ")");
-                detachSessions("VM " + name + " was shut down (" + reason.label() + ")");
+                detachSessions(reason);
             }
             case STOPPING -> {
                 if (force && instance != null) {
@@ -483,7 +483,7 @@ public final class VmLifecycle {
         stopForced = force;
         stopStartedAt = timers.nowMillis();
         moveTo(VmState.STOPPING, reason.label() + (force ? " (forced)" : ""));
-        detachSessions("VM " + name + " was shut down (" + reason.label() + ")");
+        detachSessions(reason);
         RunningVm vm = instance;
         if (force) {
             workers.execute(vm::kill);
@@ -526,7 +526,7 @@ public final class VmLifecycle {
             lastStopReason = StopReason.CRASH;
             lastError = error;
             listener.stopped(name, StopReason.CRASH, false, 0);
-            detachSessions(error);
+            detachSessions(new Session.VmLost(error, StopReason.CRASH));
             moveTo(VmState.STOPPED, error);
         }
         if (!sessions.isEmpty() && !removed) {
@@ -538,14 +538,19 @@ public final class VmLifecycle {
 
     // ---- helpers ----
 
-    private void detachSessions(String reason) {
+    /** Detaches every session from a VM whose shutdown for {@code reason} was asked for. */
+    private void detachSessions(StopReason reason) {
+        detachSessions(new Session.VmLost("VM " + name + " was shut down (" + reason.label() + ")", reason));
+    }
+
+    private void detachSessions(Session.VmLost why) {
         if (sessions.isEmpty()) {
             return;
         }
         List<Session> lost = new ArrayList<>(sessions);
         sessions.clear();
         sessionsChanged();
-        lost.forEach(s -> s.vmLost(reason));
+        lost.forEach(s -> s.vmLost(why));
     }
 
     private void failWaiters(String error) {

@@ -223,7 +223,7 @@ public final class WarmUp {
 
     private void hold(Vm vm) {
         Session[] self = new Session[1];
-        self[0] = new Session(Session.Kind.BACKGROUND, reason -> lost(vm, self[0], reason));
+        self[0] = new Session(Session.Kind.BACKGROUND, why -> lost(vm, self[0], why));
         vm.held = self[0];
         log.info("event=keepalive vm={} phase=start", vm.name);
         listener.keepAlive(vm.name, true);
@@ -257,19 +257,18 @@ public final class WarmUp {
     }
 
     /** The VM went away under the keepAlive session (on the event loop). */
-    private void lost(Vm vm, Session session, String reason) {
+    private void lost(Vm vm, Session session, Session.VmLost why) {
         if (vm.held != session) {
             return;
         }
         vm.held = null;
-        // VmLifecycle says "VM NAME was shut down (REASON)" for deliberate stops; anything else
-        // (a crash, a failed boot) is retried at the next check.
-        vm.suppressed = reason.contains(" was shut down (");
+        // A shutdown that was asked for holds until the window closes; a crash is retried.
+        vm.suppressed = why.requested();
         if (!vm.suppressed) {
             vm.retryAfter = timers.nowMillis() + RETRY_MILLIS;
         }
         log.info("event=keepalive vm={} phase=lost held_again={} why=\"{}\"", vm.name,
-                vm.suppressed ? "next_window" : "in_" + RETRY_MILLIS + "_ms", reason);
+                vm.suppressed ? "next_window" : "in_" + RETRY_MILLIS + "_ms", why.message());
         listener.keepAlive(vm.name, false);
         publish(vm);
     }

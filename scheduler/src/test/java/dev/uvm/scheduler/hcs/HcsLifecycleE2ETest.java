@@ -101,7 +101,7 @@ class HcsLifecycleE2ETest {
     }
 
     private Session session() {
-        return new Session(Session.Kind.FOREGROUND, lost::add);
+        return new Session(Session.Kind.FOREGROUND, why -> lost.add(why.message()));
     }
 
     private RunningVm ready(CompletableFuture<RunningVm> opened) throws Exception {

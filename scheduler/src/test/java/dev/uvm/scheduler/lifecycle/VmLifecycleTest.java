@@ -54,7 +54,7 @@ class VmLifecycleTest {
     }
 
     private Session session() {
-        return new Session(Session.Kind.FOREGROUND, lost::add);
+        return new Session(Session.Kind.FOREGROUND, why -> lost.add(why.message()));
     }
 
     private CompletableFuture<RunningVm> open(Session s) {
