@@ -106,20 +106,6 @@ public final class Scheduler {
         return onLoop(() -> vms.values().stream().map(VmLifecycle::status).toList());
     }
 
-    /** The running VMs by name, for samplers. */
-    public CompletableFuture<Map<String, RunningVm>> running() {
-        return onLoop(() -> {
-            Map<String, RunningVm> up = new LinkedHashMap<>();
-            vms.forEach((n, lc) -> {
-                RunningVm r = lc.instance();
-                if (r != null) {
-                    up.put(n, r);
-                }
-            });
-            return up;
-        });
-    }
-
     /**
      * A VM that is up and serving (running or idle, not starting or stopping), with its current
      * configuration and live session count.
@@ -127,7 +113,7 @@ public final class Scheduler {
     public record Up(String name, RunningVm vm, VmConfig config, VmState state, int sessions) {
     }
 
-    /** The VMs that are up and serving, for the memory reclaimer. */
+    /** The VMs that are up and serving, for the memory sampler and reclaimer. */
     public CompletableFuture<List<Up>> serving() {
         return onLoop(() -> vms.values().stream()
                 .filter(lc -> lc.state() == VmState.RUNNING || lc.state() == VmState.IDLE)

@@ -6,15 +6,32 @@ import java.util.concurrent.Executor;
 
 /**
  * An event loop on the test thread: tasks queue up and run on {@link #drain}, in order, so a
- * test decides exactly which events race.
+ * test decides exactly which events race. A {@link #synchronous()} loop drains at once instead.
  */
 final class TestLoop implements EventLoop {
     private final Queue<Runnable> tasks = new ArrayDeque<>();
+    private final boolean drainAtOnce;
     private boolean running;
+
+    TestLoop() {
+        this(false);
+    }
+
+    private TestLoop(boolean drainAtOnce) {
+        this.drainAtOnce = drainAtOnce;
+    }
+
+    /** A loop that runs each task at once on the calling thread; tasks posted while one runs queue behind it. */
+    static TestLoop synchronous() {
+        return new TestLoop(true);
+    }
 
     @Override
     public void execute(Runnable task) {
         tasks.add(task);
+        if (drainAtOnce && !running) {
+            drain();
+        }
     }
 
     @Override

@@ -10,11 +10,9 @@ import dev.uvm.config.VmConfig;
 import dev.uvm.config.DaemonConfig;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
@@ -27,39 +25,11 @@ class WarmUpTest {
     private static final long HOUR = 60 * MINUTE;
 
     private final VirtualTime time = new VirtualTime(MONDAY_8AM);
-    private final SyncLoop loop = new SyncLoop();
+    private final TestLoop loop = TestLoop.synchronous();
     private final FakeDriver driver = new FakeDriver();
     private final List<String> events = new ArrayList<>();
     private Scheduler scheduler;
     private WarmUp warmUp;
-
-    /** Runs tasks at once on the calling thread; tasks posted while one runs queue behind it. */
-    private static final class SyncLoop implements EventLoop {
-        private final Queue<Runnable> queue = new ArrayDeque<>();
-        private boolean running;
-
-        @Override
-        public void execute(Runnable task) {
-            queue.add(task);
-            if (running) {
-                return;
-            }
-            running = true;
-            try {
-                Runnable r;
-                while ((r = queue.poll()) != null) {
-                    r.run();
-                }
-            } finally {
-                running = false;
-            }
-        }
-
-        @Override
-        public boolean inEventLoop() {
-            return running;
-        }
-    }
 
     private void start(List<String> prewarm, List<String> keepAlive, long idleMillis) {
         VmConfig vm = config(prewarm, keepAlive, idleMillis);
