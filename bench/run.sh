@@ -71,9 +71,9 @@ if [ ! -x "$build/agent-true" ] || [ "$bench/lib/agent-true.c" -nt "$build/agent
 	say "compiling agent-true (guest/test/agentctl.c)"
 	gcc -O2 -Wall -Wno-unused-function -o "$build/agent-true" "$bench/lib/agent-true.c"
 fi
-sched_jar=$(ls "$home"/scheduler/target/uvm-scheduler-*.jar | head -n 1)
+client_jar=$(ls "$home"/client/target/uvm-client-*.jar | head -n 1)
 bench_jar=$(ls "$bench"/target/uvm-bench-*.jar 2>/dev/null | head -n 1 || true)
-if [ -z "$bench_jar" ] || [ "$sched_jar" -nt "$bench_jar" ] ||
+if [ -z "$bench_jar" ] || [ "$client_jar" -nt "$bench_jar" ] ||
 	[ -n "$(find "$bench/pom.xml" "$bench/src" -newer "$bench_jar" -type f -print -quit)" ]; then
 	say "building the benchmark module (mvn -f bench/pom.xml package)"
 	mvn -B -q -f "$bench/pom.xml" package
@@ -128,21 +128,24 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A copy of what runs: bin/uvm, the scheduler jar and its libraries, the guest image. Every
-# comparison then uses the same files even when the checkout is rebuilt during the run.
+# A copy of what runs: bin/uvm, the client's and the daemon's jars with their libraries, the guest
+# image. Every comparison then uses the same files even when the checkout is rebuilt during the run.
 snap=$work/home
 snapshot() {
 	rm -rf "$snap"
-	mkdir -p "$snap/bin" "$snap/scheduler/target" "$snap/guest/out"
-	cp "$home/bin/uvm" "$snap/bin/" &&
-		cp "$home"/scheduler/target/uvm-scheduler-*.jar "$snap/scheduler/target/" &&
-		cp -r "$home/scheduler/target/lib" "$snap/scheduler/target/" &&
-		cp "$home"/guest/out/vmlinux "$home"/guest/out/initramfs* "$home"/guest/out/cmdline "$snap/guest/out/" || return 1
-	local j
-	for j in "$snap"/scheduler/target/uvm-scheduler-*.jar "$snap"/scheduler/target/lib/*.jar; do
-		unzip -tqq "$j" >/dev/null 2>&1 || return 1
+	mkdir -p "$snap/bin" "$snap/client/target" "$snap/daemon/target" "$snap/guest/out"
+	cp "$home/bin/uvm" "$snap/bin/" || return 1
+	local side j
+	for side in client daemon; do
+		cp "$home/$side"/target/uvm-"$side"-*.jar "$snap/$side/target/" &&
+			cp -r "$home/$side/target/lib" "$snap/$side/target/" || return 1
+		for j in "$snap/$side"/target/uvm-"$side"-*.jar "$snap/$side"/target/lib/*.jar; do
+			unzip -tqq "$j" >/dev/null 2>&1 || return 1
+		done
 	done
-	unzip -l "$snap"/scheduler/target/uvm-scheduler-*.jar | grep -q 'dev/uvm/scheduler/client/Main.class' || return 1
+	cp "$home"/guest/out/vmlinux "$home"/guest/out/initramfs* "$home"/guest/out/cmdline "$snap/guest/out/" || return 1
+	unzip -l "$snap"/client/target/uvm-client-*.jar | grep -q 'dev/uvm/client/Main.class' || return 1
+	unzip -l "$snap"/daemon/target/uvm-daemon-*.jar | grep -q 'dev/uvm/daemon/Main.class' || return 1
 	# the client's class data sharing archive is valid only for the jars' paths: made anew here
 	mkdir -p "$snap/scripts" && cp "$home/scripts/client-archive.sh" "$snap/scripts/" &&
 		"$snap/scripts/client-archive.sh" 2>/dev/null
@@ -155,7 +158,7 @@ for attempt in 1 2 3 4 5 6; do
 	"$home/scripts/setup.sh"
 done
 uvm_bin=$snap/bin/uvm
-snap_jar=$(ls "$snap"/scheduler/target/uvm-scheduler-*.jar | head -n 1)
+snap_jar=$(ls "$snap"/client/target/uvm-client-*.jar | head -n 1)
 if [ "$with_libvirt" = 1 ]; then
 	"$bench/lib/libvirt-initramfs.sh" "$work/libvirt-initramfs.cpio" "$snap/guest/out"
 fi
@@ -494,7 +497,7 @@ measure_warm() {
 	local accel=$1 r=$res/$1 cp
 	say "[$accel] warm session: hyperfine, $warm_runs runs each"
 	uvm run -- true >/dev/null || { say "uvm run failed before the warm measurements"; return 0; }
-	cp="$bench/target/classes:$snap_jar:$snap/scheduler/target/lib/*"
+	cp="$bench/target/classes:$snap_jar:$snap/client/target/lib/*"
 	# shellcheck disable=SC2086
 	hyperfine -N --style basic --warmup 3 --runs "$warm_runs" --export-json "$r.warm.json" \
 		-n "uvm run -- true" "$uvm_bin run -- true" \

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Makes the client's class data sharing archive, scheduler/target/uvm-client.jsa: a training run
+# Makes the client's class data sharing archive, client/target/uvm-client.jsa: a training run
 # of `uvm run -- true` against a stand-in daemon (no VM) with -XX:ArchiveClassesAtExit, through
 # bin/uvm, so that the archive matches bin/uvm's class path and JVM flags. The Maven build runs
-# it after packaging the scheduler (scripts/setup.sh and scripts/test.sh build with Maven).
+# it after packaging the client (scripts/setup.sh and scripts/test.sh build with Maven).
 #
 # Idempotent: nothing happens while the jars and the JDK are those the archive was made from.
 # Never fatal: when the training fails the archive is removed, and bin/uvm starts without it.
@@ -10,13 +10,13 @@
 # meanwhile maps the old archive or the new one, never a partial file.
 set -uo pipefail
 home=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-target=$home/scheduler/target
+target=$home/client/target
 archive=$target/uvm-client.jsa
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-jars=("$target"/uvm-scheduler-*.jar "$target"/lib/*.jar)
+jars=("$target"/uvm-client-*.jar "$target"/lib/*.jar)
 if [ ! -f "${jars[0]}" ] || [ ! -d "$target/lib" ]; then
-	echo "client-archive: the scheduler is not built; nothing to do" >&2
+	echo "client-archive: the client is not built; nothing to do" >&2
 	exit 0
 fi
 # what the archive depends on: every jar (name, size, time) and the JDK's version

@@ -5,9 +5,16 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 scripts/install-deps.sh
 guest/build-image.sh
-jar=$(ls scheduler/target/uvm-scheduler-*.jar 2>/dev/null | head -n1 || true)
-if [ -z "$jar" ] || [ ! -d scheduler/target/lib ] || \
-   [ -n "$(find pom.xml */pom.xml */src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+# Rebuild when a jar bin/uvm runs is missing or older than any source or pom.
+stale=
+for side in client daemon; do
+  jar=$(ls "$side"/target/uvm-"$side"-*.jar 2>/dev/null | head -n1 || true)
+  if [ -z "$jar" ] || [ ! -d "$side/target/lib" ] ||
+     [ -n "$(find pom.xml */pom.xml */src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+    stale=1
+  fi
+done
+if [ -n "$stale" ]; then
   echo "uvm setup: building with Maven" >&2
   mvn -B -q -DskipTests install
 fi

@@ -2,8 +2,8 @@ package dev.uvm.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uvm.scheduler.client.DaemonConnection;
-import dev.uvm.scheduler.daemon.Wire;
+import dev.uvm.client.DaemonConnection;
+import dev.uvm.protocol.Wire;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -52,6 +52,11 @@ final class ConfigAssembler {
         return new Result(new UvmConfig(source, daemon, vms), origins.build());
     }
 
+    /** The {@code [daemon]} section alone; nothing else of the model is parsed. */
+    DaemonConfig daemonOnly(SectionModel model) {
+        return daemon(model.daemon);
+    }
+
     private DaemonConfig daemon(Map<ConfigKey, Setting> settings) {
         DaemonConfig d = DaemonConfig.defaults();
         Path socket = d.socket();

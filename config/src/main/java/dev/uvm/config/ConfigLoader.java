@@ -48,6 +48,27 @@ public final class ConfigLoader {
         return load(location.path(), host);
     }
 
+    /**
+     * The {@code [daemon]} section of the chosen file, for the client, which needs only to find the
+     * daemon's socket and state folder: nothing else is parsed (so a mistake in a VM section does not
+     * hide the socket, and cron expressions, which need Quartz, are never read). Built-in defaults
+     * where the file is missing or unreadable, or the section has an error (the daemon, which checks
+     * the whole file, reports it).
+     */
+    public static DaemonConfig daemonSection(ConfigLocation location) {
+        String text;
+        try {
+            text = Files.readString(location.path(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return DaemonConfig.defaults();
+        }
+        Problems problems = new Problems(location.path().toString());
+        SectionModel model = SectionReader.read(IniLexer.lex(text, problems), problems);
+        Problems daemonProblems = new Problems(location.path().toString());
+        DaemonConfig daemon = new ConfigAssembler(daemonProblems, HostInfo.detect()).daemonOnly(model);
+        return daemonProblems.hasErrors() ? DaemonConfig.defaults() : daemon;
+    }
+
     /** Parses config text; {@code fileName} is used in messages. */
     public static LoadedConfig parse(String text, String fileName, Path source) throws ConfigException {
         return parse(text, fileName, source, HostInfo.detect());

@@ -1,10 +1,12 @@
 package dev.uvm.bench.lifecycle;
 
 import dev.uvm.config.VmConfig;
-import dev.uvm.scheduler.lifecycle.LifecycleListener;
-import dev.uvm.scheduler.lifecycle.Session;
-import dev.uvm.scheduler.lifecycle.VmLifecycle;
-import dev.uvm.scheduler.lifecycle.VmState;
+import dev.uvm.core.lifecycle.FakeDriver;
+import dev.uvm.core.lifecycle.LifecycleListener;
+import dev.uvm.core.lifecycle.Session;
+import dev.uvm.core.lifecycle.TestLoop;
+import dev.uvm.core.lifecycle.VmLifecycle;
+import dev.uvm.core.lifecycle.VmState;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,7 +21,7 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Session open and close events on a running VM, handled by {@link VmLifecycle} on one thread
- * with a fake driver, a direct loop and a listener that does nothing (the daemon's listeners, log
+ * with the lifecycle tests' fake driver and loop (tasks run on the calling thread), and a listener that does nothing (the daemon's listeners, log
  * lines and metrics, are not part of this figure). One operation is two events, an open and a
  * close; the score is in events per second.
  *
@@ -35,7 +37,7 @@ import org.openjdk.jmh.annotations.Threads;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
 public class SessionEventsBench {
-    private final DirectLoop loop = new DirectLoop();
+    private final TestLoop loop = new TestLoop();
     private final StillTime time = new StillTime();
     private VmLifecycle vm;
     private VmLifecycle shared;

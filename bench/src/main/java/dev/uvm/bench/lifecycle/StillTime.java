@@ -1,6 +1,6 @@
 package dev.uvm.bench.lifecycle;
 
-import dev.uvm.scheduler.lifecycle.Timers;
+import dev.uvm.core.lifecycle.Timers;
 
 /**
  * Timers whose clock the benchmark moves by hand and whose timers never fire: the idle timer is

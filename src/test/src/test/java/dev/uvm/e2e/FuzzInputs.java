@@ -1,6 +1,6 @@
 package dev.uvm.e2e;
 
-import dev.uvm.scheduler.daemon.Wire;
+import dev.uvm.protocol.Wire;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

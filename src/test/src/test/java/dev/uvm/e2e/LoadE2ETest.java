@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.uvm.qemu.ChannelStreams;
-import dev.uvm.scheduler.daemon.Wire;
+import dev.uvm.io.ChannelStreams;
+import dev.uvm.protocol.Wire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uvm.scheduler.client.DaemonConnection;
-import dev.uvm.scheduler.daemon.Wire;
+import dev.uvm.client.DaemonConnection;
+import dev.uvm.protocol.Wire;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.Writer;

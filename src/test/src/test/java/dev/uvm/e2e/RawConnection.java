@@ -1,7 +1,7 @@
 package dev.uvm.e2e;
 
-import dev.uvm.qemu.ChannelStreams;
-import dev.uvm.scheduler.daemon.Wire;
+import dev.uvm.io.ChannelStreams;
+import dev.uvm.protocol.Wire;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,0 +1,134 @@
+package dev.uvm.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.Wire;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import dev.uvm.io.ChannelStreams;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * A client's connection to the daemon, after the hello exchange.
+ */
+public final class DaemonConnection implements AutoCloseable {
+    private final SocketChannel socket;
+    final DataInputStream in;
+    final OutputStream out;
+
+    private DaemonConnection(SocketChannel socket) {
+        this.socket = socket;
+        this.in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 16));
+        this.out = new BufferedOutputStream(ChannelStreams.out(socket), 1 << 16);
+    }
+
+    /** Connects without starting a daemon; fails with the socket error. */
+    public static DaemonConnection open(Path socketPath) throws IOException {
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socketPath));
+        } catch (IOException e) {
+            ch.close();
+            if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+                throw new IOException("cannot connect to the uvm daemon at " + socketPath + ": permission denied"
+                        + " (the socket belongs to another user; use your own --socket, or ask its owner to set"
+                        + " socketGroup in [daemon])", e);
+            }
+            throw e;
+        }
+        DaemonConnection c = new DaemonConnection(ch);
+        try {
+            try {
+                Wire.send(c.out, Wire.message("hello").put("version", Wire.VERSION).put("client", ExitStatus.RELEASE));
+            } catch (IOException e) {
+                // A daemon that refuses us (peer check) writes why and closes before reading our hello;
+                // the reason is still there to read.
+                c.expectHello(e);
+            }
+            c.expectHello(null);
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Reads the daemon's hello; an error answer (refused, wrong version) becomes a {@link DaemonError}. */
+    private void expectHello(IOException sendFailure) throws IOException {
+        JsonNode hello;
+        try {
+            hello = receive();
+        } catch (IOException e) {
+            throw sendFailure != null ? sendFailure : e;
+        }
+        if ("error".equals(hello.path("type").asText())) {
+            throw new DaemonError(hello.path("message").asText(),
+                    hello.path("code").asInt(ExitStatus.UVM_ERROR));
+        }
+        if (!"hello".equals(hello.path("type").asText())) {
+            throw new IOException("the daemon did not answer hello");
+        }
+        if (sendFailure != null) {
+            throw sendFailure;
+        }
+    }
+
+    public void send(ObjectNode message) throws IOException {
+        Wire.send(out, message);
+    }
+
+    /** Reads one control message. */
+    public JsonNode receive() throws IOException {
+        return Wire.read(in).json();
+    }
+
+    /** Sends a request and returns its single answer; an error answer becomes an exception. */
+    public JsonNode request(ObjectNode message) throws IOException {
+        send(message);
+        JsonNode answer = receive();
+        if ("error".equals(answer.path("type").asText())) {
+            throw new DaemonError(answer.path("message").asText(), answer.path("code").asInt(1));
+        }
+        return answer;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Already closed.
+        }
+    }
+
+    /** Whether a connect failure means that no daemon listens on the socket (missing or stale). */
+    public static boolean noDaemon(IOException e) {
+        if (e instanceof java.net.ConnectException || e instanceof java.nio.file.NoSuchFileException) {
+            return true;
+        }
+        String m = String.valueOf(e.getMessage());
+        return e instanceof java.net.SocketException
+                && (m.contains("No such file") || m.contains("Connection refused"));
+    }
+
+    /** The daemon refused a request; the message is for the user. */
+    public static final class DaemonError extends IOException {
+        private final int exitCode;
+
+        public DaemonError(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+
+        public int exitCode() {
+            return exitCode;
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.uvm.client;
+
+import dev.uvm.protocol.ExitStatus;
+import dev.uvm.config.ConfigLocation;
+import dev.uvm.config.ConfigLocator;
+import dev.uvm.config.ConfigLoader;
+import dev.uvm.config.DaemonConfig;
+import dev.uvm.config.Locations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The {@code uvm} command: the client ({@code shell}, {@code run}, {@code jobs}, {@code list},
+ * {@code shutdown}, ...) and the daemon ({@code uvm daemon}). Plain {@code uvm} opens a shell and
+ * {@code uvm -- CMD} runs a command, as {@code wsl.exe} does.
+ */
+public final class Main {
+    /** Options of {@code uvm} itself that take a value. */
+    private static final List<String> GLOBAL_OPTIONS = List.of("--socket", "--config");
+    /**
+     * The subcommands in the order of the help text, each under its name and aliases (as in its
+     * {@code @Command}). picocli builds a command's model by reflection, which costs milliseconds
+     * per command in a fresh JVM; so a command line that names one of them gets only that one.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(
+            ShellCommand.class, "shell", RunCommand.class, "run exec", JobsCommand.class, "jobs",
+            LogsCommand.class, "logs", KillCommand.class, "kill", ListCommand.class, "list ls",
+            StatusCommand.class, "status", ShutdownCommand.class, "shutdown", TerminateCommand.class, "terminate",
+            StopDaemonCommand.class, "stop-daemon", DaemonSideCommand.class, "daemon config",
+            CommandLine.HelpCommand.class, "help");
+
+    /** {@code --socket} and {@code --config}, or {@code null}; set by picocli when it parses. */
+    private final OptionSpec socketOption = OptionSpec.builder("--socket").paramLabel("PATH").type(Path.class)
+            .description("Daemon socket (env UVM_SOCKET; default under $XDG_RUNTIME_DIR/uvm, /run/uvm for root).")
+            .build();
+    private final OptionSpec configOption = OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
+            .description("Config file (env UVM_CONFIG; default ~/.config/uvm/uvm.conf, /etc/uvm/uvm.conf for root).")
+            .build();
+
+    private DaemonConfig daemonConfig;
+
+    public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        String[] expanded = shorthand(args);
+        CommandLine cl = commandLine(subcommandName(expanded), args);
+        cl.setExecutionExceptionHandler(new ErrorExit());
+        return cl.execute(expanded);
+    }
+
+    /**
+     * A command's failure as one line on stderr and its exit status. A class, not a lambda: a lambda
+     * of a picocli interface cannot go into the client's class data sharing archive (picocli's
+     * class files are too old for it), so the JVM would generate it at every start.
+     */
+    private static final class ErrorExit implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine line, CommandLine.ParseResult parsed) {
+            System.err.println("uvm: " + ex.getMessage());
+            return ex instanceof DaemonConnection.DaemonError d ? d.exitCode() : ExitStatus.UVM_ERROR;
+        }
+    }
+
+    /**
+     * The command line with the subcommand {@code name} only, or with all of them when {@code name}
+     * is {@code null} or not one of them (help, version, a typo: picocli then lists or suggests them).
+     */
+    static CommandLine commandLine(String name, String[] args) {
+        Main main = new Main();
+        CommandLine cl = new CommandLine(main.spec());
+        Class<?> only = name == null ? null : SUBCOMMANDS.get(name);
+        if (only == DaemonSideCommand.class) {
+            cl.addSubcommand(DaemonSideCommand.spec(name, args));
+        } else if (only != null && only != CommandLine.HelpCommand.class) {
+            add(cl, only, main);
+        } else {
+            for (Class<?> c : new LinkedHashSet<>(SUBCOMMANDS.values())) {
+                if (c == DaemonSideCommand.class) {
+                    cl.addSubcommand(DaemonSideCommand.spec("daemon", args));
+                    cl.addSubcommand(DaemonSideCommand.spec("config", args));
+                } else {
+                    add(cl, c, main);
+                }
+            }
+        }
+        return cl;
+    }
+
+    private static void add(CommandLine cl, Class<?> command, Main main) {
+        if (command == RunCommand.class) {
+            CommandSpec run = RunCommand.spec(main);
+            cl.addSubcommand(run.name(), new CommandLine(run).setStopAtPositional(true), run.aliases());
+        } else {
+            cl.addSubcommand(command);
+        }
+    }
+
+    /**
+     * The model of {@code uvm} itself, built by hand rather than from annotations: reading an
+     * annotation makes the JVM generate a proxy class for its type, several milliseconds each in a
+     * fresh JVM. The subcommands other than {@code run} are annotated and get this object as their
+     * {@code @ParentCommand}.
+     */
+    private CommandSpec spec() {
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm").version("uvm 0.1.0");
+        spec.usageMessage().description("Runs commands in on-demand utility VMs that boot on first use and stop when idle.");
+        // What mixinStandardHelpOptions adds, without the annotated mixin class it uses.
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
+                .description("Print version information and exit.").build());
+        spec.addOption(socketOption);
+        spec.addOption(configOption);
+        return spec;
+    }
+
+    /** {@code --socket}, or {@code null}. */
+    Path socket() {
+        return socketOption.getValue();
+    }
+
+    private static Map<String, Class<?>> subcommands(Object... classAndNames) {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        for (int i = 0; i < classAndNames.length; i += 2) {
+            for (String n : ((String) classAndNames[i + 1]).split(" ")) {
+                m.put(n, (Class<?>) classAndNames[i]);
+            }
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** The first word after the global options (the subcommand, if any), or {@code null}. */
+    static String subcommandName(String[] args) {
+        int i = globalOptionsEnd(args);
+        return i < args.length ? args[i] : null;
+    }
+
+    /** Index of the first argument after {@code uvm}'s own options that take a value. */
+    private static int globalOptionsEnd(String[] args) {
+        int i = 0;
+        while (i < args.length) {
+            String a = args[i];
+            if (GLOBAL_OPTIONS.contains(a)) {
+                i += 2;
+            } else if (a.startsWith("--") && GLOBAL_OPTIONS.contains(a.split("=", 2)[0])) {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
+    /**
+     * Expands the short forms: no subcommand means {@code shell}, and {@code --} right after the
+     * global options means {@code run --}.
+     */
+    static String[] shorthand(String[] args) {
+        int i = globalOptionsEnd(args);
+        List<String> out = new ArrayList<>(Arrays.asList(args));
+        if (i == args.length) {
+            out.add("shell");
+        } else if (i < args.length && args[i].equals("--")) {
+            out.add(i, "run");
+        }
+        return out.toArray(new String[0]);
+    }
+
+    /** Where the config comes from: {@code --config} > {@code UVM_CONFIG} > the default path. */
+    ConfigLocation configLocation() {
+        Path config = configOption.getValue();
+        return ConfigLocator.resolve(config == null ? null : config.toAbsolutePath().toString());
+    }
+
+    /** The config file in use, or {@code null} when built-in defaults serve (no file at the default path). */
+    Path configFile() {
+        ConfigLocation loc = configLocation();
+        return loc.isExplicit() || Files.exists(loc.path()) ? loc.path().toAbsolutePath() : null;
+    }
+
+    /**
+     * The config's {@code [daemon]} section (socket, state folder), read once and only when needed;
+     * defaults serve where the file is missing or broken.
+     */
+    DaemonConfig daemonConfig() {
+        if (daemonConfig == null) {
+            daemonConfig = ConfigLoader.daemonSection(configLocation());
+        }
+        return daemonConfig;
+    }
+
+    /** The daemon's socket; the config file is read only when neither --socket nor UVM_SOCKET names it. */
+    Path socketPath() {
+        Path given = Locations.givenSocket(socket());
+        return given != null ? given : Locations.socket(null, daemonConfig());
+    }
+
+    /**
+     * Sends one request to a running daemon (none is started) and returns its answer, or
+     * {@code null} after printing "no daemon is running on SOCKET" and {@code whenNone} to stderr.
+     * An error answer is thrown as {@link DaemonConnection.DaemonError}.
+     */
+    com.fasterxml.jackson.databind.JsonNode requestRunning(com.fasterxml.jackson.databind.node.ObjectNode message,
+                                                          String whenNone) throws java.io.IOException {
+        try (DaemonConnection conn = connect(false)) {
+            return conn.request(message);
+        } catch (DaemonConnection.DaemonError e) {
+            throw e;
+        } catch (java.io.IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
+            System.err.println("uvm: no daemon is running on " + socketPath() + whenNone);
+            return null;
+        }
+    }
+
+    /**
+     * Connects to the daemon; with {@code startIfNeeded}, starts one when none listens. The config
+     * is read for the daemon's state folder only then.
+     */
+    DaemonConnection connect(boolean startIfNeeded) throws java.io.IOException {
+        Path sock = socketPath();
+        try {
+            return DaemonConnection.open(sock);
+        } catch (java.io.IOException e) {
+            if (!startIfNeeded || !DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
+        }
+        return DaemonStarter.start(sock, configFile(), Locations.stateDir(daemonConfig()));
+    }
+}

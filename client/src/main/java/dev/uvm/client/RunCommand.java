@@ -1,0 +1,67 @@
+package dev.uvm.client;
+
+import dev.uvm.protocol.ExitStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * {@code uvm run [--vm NAME] [-t] [-d] -- CMD ARGS...} (also {@code uvm exec CMD} and
+ * {@code uvm -- CMD}): runs a command in the VM with its exit status, or as a background job.
+ *
+ * <p>The most frequent command, so its picocli model is built by hand, as {@link Main}'s is: no
+ * annotations to read in a fresh JVM.
+ */
+final class RunCommand implements Callable<Integer> {
+    private final Main main;
+    private final OptionSpec vm = OptionSpec.builder("--vm").paramLabel("NAME").type(String.class)
+            .defaultValue("default").description("VM to use (default: ${DEFAULT-VALUE}).").build();
+    private final OptionSpec env = OptionSpec.builder("-e", "--env").paramLabel("KEY=VALUE")
+            .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
+            .description("Set an environment variable.").build();
+    private final OptionSpec tty = OptionSpec.builder("-t", "--tty").type(boolean.class).initialValue(false)
+            .description("Give the command a terminal (PTY) when uvm runs in one;"
+                    + " stdout and stderr then arrive merged.").build();
+    private final OptionSpec detach = OptionSpec.builder("-d", "--detach").type(boolean.class).initialValue(false)
+            .description("Run as a background job that outlives this client and keeps"
+                    + " the VM up until it ends; print its id (see uvm jobs, logs, kill).").build();
+    private final PositionalParamSpec command = PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("CMD")
+            .type(List.class).auxiliaryTypes(String.class).description("The command and its arguments.").build();
+
+    private RunCommand(Main main) {
+        this.main = main;
+    }
+
+    /** The model of {@code uvm run}, with a new command object that {@code main} serves. */
+    static CommandSpec spec(Main main) {
+        RunCommand run = new RunCommand(main);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(run).name("run").aliases("exec");
+        spec.usageMessage().description(
+                "Run a command in a VM, booting it if needed. Its exit status is uvm's (128+N when killed by signal N).",
+                "Options stop at the first word of the command, so `uvm exec ls -la` works.");
+        spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
+        spec.addOption(run.vm).addOption(run.env).addOption(run.tty).addOption(run.detach);
+        spec.addPositional(run.command);
+        return spec;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        boolean tty = this.tty.getValue();
+        boolean detach = this.detach.getValue();
+        if (tty && detach) {
+            System.err.println("uvm: --tty and --detach exclude each other (a background job has no terminal)");
+            return ExitStatus.USAGE;
+        }
+        String vm = this.vm.getValue();
+        List<String> command = this.command.getValue();
+        List<String> env = this.env.getValue();
+        try (DaemonConnection conn = main.connect(true)) {
+            RunSessionClient client = new RunSessionClient(conn);
+            return detach ? client.detach(vm, command, env) : client.run(vm, command, env, tty);
+        }
+    }
+}

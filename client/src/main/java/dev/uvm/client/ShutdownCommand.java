@@ -1,0 +1,38 @@
+package dev.uvm.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.uvm.protocol.Wire;
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code uvm shutdown [--force]}: stops every VM now. */
+@Command(name = "shutdown", description = "Stop every VM now: cleanly, forced after the shutdown timeout.")
+final class ShutdownCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--force", description = "Do not wait for a clean power-off.")
+    boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        return stop(main, null, force);
+    }
+
+    static int stop(Main main, String vm, boolean force) throws IOException {
+        try {
+            JsonNode r = main.requestRunning(Wire.message("shutdown").put("vm", vm).put("force", force),
+                    "; nothing to stop");
+            if (r != null) {
+                System.err.println("uvm: stopped " + r.path("stopped"));
+            }
+            return 0;
+        } catch (DaemonConnection.DaemonError e) {
+            System.err.println("uvm: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.uvm.client;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Parameters;
+
+/** {@code uvm terminate NAME}: stops one VM. */
+@Command(name = "terminate", description = "Stop one VM now.")
+final class TerminateCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--force", description = "Do not wait for a clean power-off.")
+    boolean force;
+
+    @Parameters(paramLabel = "NAME", description = "The VM to stop.")
+    String vm;
+
+    @Override
+    public Integer call() throws IOException {
+        return ShutdownCommand.stop(main, vm, force);
+    }
+}

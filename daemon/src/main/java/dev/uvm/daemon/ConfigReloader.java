@@ -1,0 +1,105 @@
+package dev.uvm.daemon;
+
+import dev.uvm.config.ConfigChange;
+import dev.uvm.config.ConfigDiff;
+import dev.uvm.config.ConfigException;
+import dev.uvm.config.ConfigWatcher;
+import dev.uvm.config.LoadedConfig;
+import dev.uvm.config.TakesEffect;
+import dev.uvm.config.UvmConfig;
+import dev.uvm.config.VmConfig;
+import dev.uvm.core.lifecycle.LifecycleListener;
+import dev.uvm.vm.RunningVm;
+import dev.uvm.core.lifecycle.Scheduler;
+import dev.uvm.core.lifecycle.WarmUp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a changed config file to the running daemon. A valid file applies at once where it can
+ * (idle timeout, timeouts, new and removed VMs) and otherwise at the VM's next boot (memory,
+ * processors, kernel, ...), which {@code uvm list} and the log report as pending; an invalid
+ * file is rejected whole, its errors logged, and the previous configuration stays in force.
+ */
+final class ConfigReloader implements ConfigWatcher.Listener, LifecycleListener {
+    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+
+    private final Scheduler scheduler;
+    private volatile UvmConfig current;
+    private final Map<String, List<String>> pendingNextBoot = new ConcurrentHashMap<>();
+    private volatile String lastRejection;
+
+    private final WarmUp warmUp;
+
+    ConfigReloader(Scheduler scheduler, UvmConfig initial, WarmUp warmUp) {
+        this.scheduler = scheduler;
+        this.warmUp = warmUp;
+        this.current = initial;
+    }
+
+    /** The configuration in force. */
+    UvmConfig current() {
+        return current;
+    }
+
+    VmConfig vm(String name) {
+        return current.vm(name);
+    }
+
+    /** Changes of a running VM that wait for its next boot, as {@code key: old -> new}. */
+    List<String> pending(String vm) {
+        return pendingNextBoot.getOrDefault(vm, List.of());
+    }
+
+    /** The errors of the last rejected file, or {@code null} if the last change applied. */
+    String lastRejection() {
+        return lastRejection;
+    }
+
+    @Override
+    public void reloaded(LoadedConfig loaded) {
+        UvmConfig neu = loaded.config();
+        ConfigDiff diff = ConfigDiff.between(current, neu);
+        lastRejection = null;
+        loaded.warnings().forEach(w -> log.warn("config: {}", w));
+        if (diff.isEmpty()) {
+            log.info("config file {} changed; nothing that uvm uses differs", neu.source());
+            return;
+        }
+        for (ConfigChange c : diff.changes()) {
+            log.info("config change: {} ({})", c, when(c.effect()));
+            if (c.effect() == TakesEffect.NEXT_BOOT && c.vm() != null) {
+                pendingNextBoot.computeIfAbsent(c.vm(), k -> new ArrayList<>())
+                        .add(c.key().keyName() + ": " + c.oldValue() + " -> " + c.newValue());
+            }
+        }
+        current = neu;
+        scheduler.reconfigure(neu).join();
+        warmUp.apply(neu.vms().values());
+        log.info("config file {} applied", neu.source());
+    }
+
+    @Override
+    public void rejected(ConfigException error) {
+        lastRejection = error.getMessage();
+        log.error("config file rejected; the previous configuration stays in force. Fix these and save again:");
+        error.problems().forEach(p -> log.error("  {}", p));
+    }
+
+    @Override
+    public void bootFinished(String vm, RunningVm instance, long millis) {
+        pendingNextBoot.remove(vm);
+    }
+
+    private static String when(TakesEffect e) {
+        return switch (e) {
+            case IMMEDIATELY -> "applied now";
+            case NEXT_BOOT -> "applies at the VM's next boot";
+            case DAEMON_RESTART -> "applies when the daemon restarts";
+        };
+    }
+}

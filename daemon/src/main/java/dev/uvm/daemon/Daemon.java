@@ -1,0 +1,323 @@
+package dev.uvm.daemon;
+
+import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.Wire;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.config.ConfigWatcher;
+import dev.uvm.config.LoadedConfig;
+import dev.uvm.config.UvmConfig;
+import dev.uvm.config.VmConfig;
+import dev.uvm.metrics.UvmMetrics;
+import dev.uvm.config.Locations;
+import dev.uvm.core.lifecycle.LifecycleListener;
+import dev.uvm.core.lifecycle.QuartzTimers;
+import dev.uvm.core.lifecycle.Scheduler;
+import dev.uvm.core.lifecycle.StopReason;
+import dev.uvm.core.lifecycle.ThreadEventLoop;
+import dev.uvm.vm.VmDriver;
+import dev.uvm.core.lifecycle.WarmUp;
+import dev.uvm.daemon.observe.MemorySampler;
+import dev.uvm.daemon.observe.ReclaimMetrics;
+import dev.uvm.daemon.observe.WarmUpMetrics;
+import java.util.TimeZone;
+import dev.uvm.core.reclaim.MemoryReclaimer;
+import dev.uvm.daemon.observe.MetricsListener;
+import dev.uvm.qemu.driver.QemuDriver;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The uvm daemon: owns the scheduler and serves clients on a Unix domain socket.
+ *
+ * <p>One daemon per socket: a lock file beside the socket is held for the daemon's lifetime, so
+ * a second daemon on the same socket exits without touching the first, and a socket file left by
+ * a crashed daemon (whose lock is gone with its process) is replaced.
+ */
+public final class Daemon {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+    private final LoadedConfig loaded;
+    private final Path configFile;
+    private final Path socketPath;
+    private final Path stateDir;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicInteger connections = new AtomicInteger();
+    private ThreadEventLoop loop;
+    private QuartzTimers timers;
+    private ExecutorService workers;
+    private ExecutorService handlers;
+    private ScheduledExecutorService watchdog;
+    private Scheduler scheduler;
+    private VmDriver driver;
+    private ServerSocketChannel server;
+    private FileChannel lockChannel;
+    private UvmMetrics metrics;
+    private volatile ConfigReloader reloader;
+    private volatile Jobs jobs;
+    private WarmUp warmUp;
+    private ConfigWatcher watcher;
+    private volatile String metricsBound;
+    private FileLock lock;
+
+    public Daemon(LoadedConfig loaded, Path configFile, Path socketPath) {
+        this.loaded = loaded;
+        this.configFile = configFile;
+        this.socketPath = socketPath;
+        this.stateDir = Locations.stateDir(loaded.config().daemon());
+    }
+
+    /** Starts serving; returns false if another daemon holds the socket. */
+    public boolean start() throws IOException {
+        Path dir = socketPath.getParent();
+        PeerCheck.secureFolder(dir, loaded.config().daemon().socketGroup());
+        Path lockFile = dir.resolve(socketPath.getFileName() + ".lock");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            String pid = Files.readString(lockFile).strip();
+            log.info("another uvm daemon (pid {}) already serves {}; leaving it in charge", pid, socketPath);
+            lockChannel.close();
+            return false;
+        }
+        lockChannel.truncate(0);
+        lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+        if (Files.deleteIfExists(socketPath)) {
+            log.info("removed a stale socket {} left by a daemon that is no longer running", socketPath);
+        }
+        Files.createDirectories(stateDir);
+        loop = new ThreadEventLoop("uvm-loop");
+        timers = new QuartzTimers();
+        workers = Executors.newCachedThreadPool(named("vm-worker"));
+        handlers = Executors.newCachedThreadPool(named("client"));
+        watchdog = Executors.newSingleThreadScheduledExecutor(named("handshake-watchdog"));
+        UvmConfig config = loaded.config();
+        driver = Backends.create(config.daemon(), dir.resolve("vms"), stateDir);
+        metrics = new UvmMetrics(driver.name());
+        scheduler = new Scheduler(config, driver, loop, workers, timers, LifecycleListener.all(new TransitionLog(),
+                new MetricsListener(metrics, name -> reloader == null ? config.vm(name) : reloader.vm(name)),
+                new LifecycleListener() {
+                    @Override
+                    public void bootFinished(String vm, dev.uvm.vm.RunningVm instance, long ms) {
+                        if (reloader != null) {
+                            reloader.bootFinished(vm, instance, ms);
+                        }
+                    }
+                }));
+        warmUp = new WarmUp(scheduler, loop, timers, new WarmUpMetrics(metrics), TimeZone.getDefault());
+        reloader = new ConfigReloader(scheduler, config, warmUp);
+        jobs = Jobs.open(scheduler, stateDir, socketPath);
+        if (driver instanceof QemuDriver qemu) {
+            Map<String, dev.uvm.vm.RunningVm> adopted = qemu.recover(config.vms());
+            adopted.forEach(scheduler::adopt);
+            qemu.recoverSaved(config.vms(), adopted.keySet()).forEach((vm, bytes) -> {
+                scheduler.adoptSuspended(vm);
+                metrics.vm(vm).savedBytes(bytes);
+            });
+        }
+        startMetrics(config.daemon().metricsAddress());
+        startSampling();
+        warmUp.apply(config.vms().values());
+        if (configFile != null) {
+            watcher = ConfigWatcher.start(configFile, reloader);
+        }
+        if (driver instanceof QemuDriver qemu) {
+            qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
+        }
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        PeerCheck.secureSocket(socketPath, loaded.config().daemon().socketGroup());
+        Thread acceptor = new Thread(this::acceptLoop, "acceptor");
+        acceptor.start();
+        log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", ExitStatus.RELEASE,
+                ProcessHandle.current().pid(), socketPath, configFile == null ? "(built-in defaults)" : configFile,
+                config.vms().keySet(), driver.name(), driver.describe());
+        loaded.warnings().forEach(w -> log.warn("config: {}", w));
+        return true;
+    }
+
+    /** Guest statistics every 5 s, for the memory gauges and autoMemoryReclaim. */
+    private void startSampling() {
+        try {
+            MemorySampler.schedule(timers.quartz(), scheduler, metrics,
+                    new MemoryReclaimer(new ReclaimMetrics(metrics), watchdog, System::currentTimeMillis), MemorySampler.INTERVAL_MILLIS);
+        } catch (org.quartz.SchedulerException e) {
+            log.error("cannot schedule guest sampling ({}); memory gauges and autoMemoryReclaim are off", e.getMessage());
+        }
+    }
+
+    private void startMetrics(String address) {
+        if (address == null || address.equalsIgnoreCase("off")) {
+            log.info("metrics endpoint disabled (metricsAddress = off)");
+            return;
+        }
+        try {
+            int port = metrics.serve(address);
+            metricsBound = address.substring(0, address.lastIndexOf(':') + 1) + port;
+            log.info("metrics on http://{}/metrics", metricsBound);
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot serve metrics on {} ({}); sessions are served without metrics. Choose a free "
+                    + "metricsAddress in [daemon], or set it to off", address, e.getMessage());
+        }
+    }
+
+
+    private void acceptLoop() {
+        while (!stopping.get()) {
+            try {
+                SocketChannel ch = server.accept();
+                if (!PeerCheck.allowed(ch, loaded.config().daemon().socketGroup())) {
+                    continue;
+                }
+                connections.incrementAndGet();
+                handlers.execute(() -> {
+                    try {
+                        new ConnectionHandler(ch, this, watchdog).run();
+                    } finally {
+                        connections.decrementAndGet();
+                    }
+                });
+            } catch (IOException e) {
+                if (!stopping.get()) {
+                    log.error("accepting a client failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Background jobs ({@code uvm run --detach}). */
+    Jobs jobs() {
+        return jobs;
+    }
+
+    /** The live configuration and its pending changes. */
+    WarmUp warmUp() {
+        return warmUp;
+    }
+
+    ConfigReloader config() {
+        return reloader;
+    }
+
+    boolean isStopping() {
+        return stopping.get();
+    }
+
+    /** The longest a stop may take: the largest shutdown timeout plus the forced stop. */
+    long maxStopMillis() {
+        UvmConfig config = reloader != null ? reloader.current() : loaded.config();
+        return config.vms().values().stream().mapToLong(VmConfig::shutdownTimeoutMillis).max()
+                .orElse(30_000) + 15_000;
+    }
+
+    ObjectNode status() {
+        ObjectNode s = Wire.message("result");
+        s.put("version", ExitStatus.RELEASE).put("pid", ProcessHandle.current().pid()).put("socket", socketPath.toString())
+                .put("config", configFile == null ? null : configFile.toString())
+                .put("stateDir", stateDir.toString()).put("backend", driver.name())
+                .put("acceleration", driver.describe())
+                .put("metricsAddress", metricsBound == null ? "off" : metricsBound)
+                .put("clients", connections.get())
+                .put("configStatus", reloader.lastRejection() == null ? "in force"
+                        : "last change rejected, previous configuration in force: " + reloader.lastRejection());
+        return s;
+    }
+
+    /** Stops in the background (for a client's stop-daemon request). */
+    void stopAsync(boolean force) {
+        Thread t = new Thread(() -> stop(force), "daemon-stop");
+        t.start();
+    }
+
+    /**
+     * Stops accepting clients, stops every VM (cleanly, forced after its shutdown timeout, or at
+     * once with {@code force}), removes the socket and releases the lock.
+     */
+    public void stop(boolean force) {
+        if (!stopping.compareAndSet(false, true)) {
+            if (force) {
+                scheduler.shutdown(null, StopReason.DAEMON_STOP, true);
+            }
+            return;
+        }
+        log.info("daemon stopping{}", force ? " (forced)" : "");
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing the listening socket; nothing else to do.
+        }
+        if (driver instanceof QemuDriver qemu) {
+            qemu.stopProbe();
+        }
+        warmUp.close();
+        scheduler.shutdown(null, StopReason.DAEMON_STOP, force).join();
+        long until = System.currentTimeMillis() + maxStopMillis();
+        while (!scheduler.allStopped().join() && System.currentTimeMillis() < until) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            log.warn("cleaning up {}: {}", socketPath, e.getMessage());
+        }
+        timers.close();
+        if (watcher != null) {
+            watcher.close();
+        }
+        metrics.close();
+        workers.shutdownNow();
+        handlers.shutdownNow();
+        watchdog.shutdownNow();
+        try {
+            loop.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("daemon stopped");
+        stopped.countDown();
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

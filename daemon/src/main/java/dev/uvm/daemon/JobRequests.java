@@ -1,0 +1,141 @@
+package dev.uvm.daemon;
+
+import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.Wire;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The requests about background jobs: {@code run} with {@code detach}, {@code jobs}, {@code logs}
+ * and {@code kill} (docs/protocol.md). Errors a user can act on (an unknown job, a job that has
+ * ended) are answered with exit code 1; a VM that cannot start the job with 125.
+ */
+final class JobRequests {
+    /** How often a follower re-checks that its client is still there while the job is quiet. */
+    private static final long FOLLOW_POLL_MILLIS = 1000;
+    /** The longest a detached run waits for its VM before answering (the boot timeout governs). */
+    private static final long START_WAIT_MINUTES = 10;
+
+    private final Jobs jobs;
+
+    JobRequests(Jobs jobs) {
+        this.jobs = jobs;
+    }
+
+    /** Starts a job and answers once its process runs in the guest, or why it could not. */
+    ObjectNode detach(RunRequest request) throws IOException {
+        Job job = jobs.start(request);
+        try {
+            job.started().get(START_WAIT_MINUTES, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            return Wire.error(job.describeState()).put("code", ExitStatus.UVM_ERROR)
+                    .put("job", String.valueOf(job.id));
+        } catch (TimeoutException e) {
+            // Still booting: the job exists and will run; the client gets its id now.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting job " + job.id);
+        }
+        return Wire.message("started").put("vm", request.vm()).put("job", String.valueOf(job.id))
+                .put("state", job.state().label());
+    }
+
+    ObjectNode list() {
+        ObjectNode result = Wire.message("result");
+        ArrayNode all = result.putArray("jobs");
+        jobs.all().forEach(j -> all.add(j.toJson()));
+        return result;
+    }
+
+    ObjectNode kill(JsonNode req) throws IOException {
+        int signal = RunSession.signal(req.has("signal") ? req : Wire.message("kill").put("signal", 15));
+        try {
+            Job job = jobs.get(jobId(req));
+            boolean pending = job.state() == Job.State.STARTING;
+            String done = job.signal(signal);
+            return Wire.message("result").put("job", String.valueOf(job.id)).put("signal", signal)
+                    .put("pending", pending && done.contains("will be sent")).put("message", done);
+        } catch (Jobs.NoSuchJobException | IllegalStateException e) {
+            return Wire.error(e.getMessage()).put("code", 1);
+        }
+    }
+
+    /**
+     * Streams a job's log as STDOUT frames, then an {@code end} message with the job's state;
+     * with {@code follow}, keeps streaming until the job ends or the client goes away.
+     */
+    void logs(JsonNode req, DataInputStream in, OutputStream out) throws IOException {
+        Job job;
+        try {
+            job = jobs.get(jobId(req));
+        } catch (Jobs.NoSuchJobException e) {
+            Wire.send(out, Wire.error(e.getMessage()).put("code", 1));
+            return;
+        }
+        boolean follow = req.path("follow").asBoolean(false);
+        Thread follower = Thread.currentThread();
+        Thread watcher = null;
+        if (follow) {
+            // The client sends nothing more: a read that returns means it went away (or broke the protocol).
+            watcher = new Thread(() -> {
+                try {
+                    Wire.read(in);
+                } catch (IOException ignored) {
+                    // Gone either way.
+                }
+                follower.interrupt();
+            }, "logs-watcher-" + job.id);
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+        try {
+            long position = 0;
+            while (true) {
+                JobLog.Chunk c = job.output.read(position, Wire.MAX_DATA);
+                if (c.skipped() > 0) {
+                    byte[] note = ("uvm: " + c.skipped() + " bytes of older output were discarded (the log keeps the"
+                            + " last " + (JobLog.DEFAULT_PART_BYTES >> 20) + "-" + 2 * (JobLog.DEFAULT_PART_BYTES >> 20)
+                            + " MB)\n").getBytes(StandardCharsets.UTF_8);
+                    Wire.write(out, Wire.STDERR, note, 0, note.length);
+                }
+                if (c.data().length > 0) {
+                    Wire.write(out, Wire.STDOUT, c.data(), 0, c.data().length);
+                }
+                position = c.next();
+                if (c.finished() || (!follow && c.data().length == 0)) {
+                    break;
+                }
+                if (c.data().length == 0) {
+                    job.output.awaitBeyond(position, FOLLOW_POLL_MILLIS);
+                }
+            }
+            ObjectNode end = Wire.message("end").put("job", String.valueOf(job.id)).put("state", job.state().label());
+            if (job.state() == Job.State.EXITED) {
+                end.put("exitCode", job.exitCode());
+            }
+            Wire.send(out, end);
+        } catch (InterruptedException e) {
+            // The client went away while following.
+        } finally {
+            if (watcher != null) {
+                watcher.interrupt();
+            }
+        }
+    }
+
+    private static String jobId(JsonNode req) throws Wire.ProtocolException {
+        JsonNode id = req.path("job");
+        if (!id.isTextual() && !id.canConvertToInt()) {
+            throw new Wire.ProtocolException(req.path("type").asText() + " needs a \"job\" id");
+        }
+        return id.asText();
+    }
+}

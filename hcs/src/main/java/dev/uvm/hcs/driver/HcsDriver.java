@@ -1,0 +1,116 @@
+package dev.uvm.hcs.driver;
+
+import dev.uvm.config.HostShare;
+import dev.uvm.config.VmConfig;
+import dev.uvm.hcs.HcsLibrary;
+import dev.uvm.hcs.HcsUnavailableException;
+import dev.uvm.hcs.LinuxUtilityVmSpec;
+import dev.uvm.hcs.Plan9ShareSpec;
+import dev.uvm.vm.BootException;
+import dev.uvm.vm.GuestImage;
+import dev.uvm.vm.RunningVm;
+import dev.uvm.vm.VmDriver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots Linux utility VMs through the Host Compute Service (computecore.dll), as WSL 2 does; a VM
+ * is ready when its guest agent has connected over the {@link AgentTransport} and sent READY.
+ *
+ * <p>Each VM is the compute system {@code uvm-<name>}: LinuxKernelDirect with the project's guest
+ * image (or the configured kernel and initrd), the configured memory and processors,
+ * ShouldTerminateOnLastHandleClosed (so a crashed daemon leaks no VM), and a Plan9 share when
+ * {@code hostShare} is set.
+ */
+public final class HcsDriver implements VmDriver {
+    /** Kernel parameters every HCS guest gets, before the image's and the config's. */
+    static final String BASE_CMDLINE = "quiet panic=-1";
+    /** The Plan9 share name (the guest's {@code aname}) of {@code hostShare}. */
+    static final String SHARE_NAME = "uvmshare";
+    private static final long MIB = 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(HcsDriver.class);
+
+    private final GuestImage image;
+    private final AgentTransport transport;
+
+    /**
+     * @param imageDir  the guest image folder ({@code vmlinux*}, {@code initramfs*}, {@code cmdline}),
+     *                  used when the config names no kernel or initrd
+     * @param transport how guest agents reach the host: {@link HvSocketAgentTransport} on Windows,
+     *                  {@link UnixSocketAgentTransport} against a computecore library on Linux
+     */
+    public HcsDriver(Path imageDir, AgentTransport transport) {
+        this.image = new GuestImage(imageDir);
+        this.transport = transport;
+    }
+
+    /** The compute system id of the VM with this configured name. */
+    public static String systemId(String vmName) {
+        return "uvm-" + vmName;
+    }
+
+    @Override
+    public String name() {
+        return "hcs";
+    }
+
+    @Override
+    public String describe() {
+        try {
+            return "computecore library " + HcsLibrary.get().name() + "; guest agent over " + transport.describe();
+        } catch (HcsUnavailableException e) {
+            return "unavailable: " + e.getMessage();
+        }
+    }
+
+    @Override
+    public RunningVm boot(VmConfig config) throws BootException {
+        HcsRunningVm vm = new HcsBoot(config, systemId(config.name()), spec(config), transport).run();
+        log.info("VM {}: HCS system {} ready (created and started in {} ms, agent ready {} ms)", config.name(),
+                systemId(config.name()), vm.timings().vmmUpNanos() / 1_000_000,
+                vm.timings().readyNanos() / 1_000_000);
+        return vm;
+    }
+
+    /**
+     * Saving is not wired: the binding declares HcsSaveComputeSystem, but a restore means creating
+     * the compute system again from the saved state (RestoreState in its document), which neither
+     * the binding nor its test double support yet. {@code idleAction = suspend} shuts down instead.
+     */
+    @Override
+    public String suspendUnsupported(VmConfig config) {
+        return "the HCS backend cannot save and restore VMs yet (see hcs-binding/README.md)";
+    }
+
+    /** The utility VM a config asks for. */
+    LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
+        Path kernel = image.kernel(config);
+        Path initrd = image.initrd(config);
+        checkReadable(kernel, "kernel");
+        checkReadable(initrd, "initrd");
+        String cmdline = image.cmdline(config);
+        LinuxUtilityVmSpec.Builder spec = LinuxUtilityVmSpec.builder()
+                .kernel(kernel.toString())
+                .initrd(initrd.toString())
+                .commandLine((BASE_CMDLINE + " " + cmdline.strip()).strip())
+                .memoryMb(Math.max(1, (config.memoryBytes() + MIB - 1) / MIB))
+                .processors(config.processors())
+                .terminateOnLastHandleClosed(true);
+        HostShare share = config.hostShare();
+        if (share != null) {
+            spec.plan9Share(Plan9ShareSpec.of(SHARE_NAME, share.hostPath().toString(), share.readOnly()));
+        }
+        return spec.build();
+    }
+
+
+
+    private static void checkReadable(Path file, String what) throws BootException {
+        if (!Files.isReadable(file)) {
+            throw new BootException(what + " file " + file + " does not exist or is not readable"
+                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.uvm.hcs.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uvm.config.HostShare;
+import dev.uvm.config.VmConfig;
+import dev.uvm.hcs.LinuxUtilityVmSpec;
+import dev.uvm.hcs.UtilityVm;
+import dev.uvm.hcs.testing.DoubleControl;
+import dev.uvm.hcs.testing.NoLeaks;
+import dev.uvm.vm.BootException;
+import dev.uvm.vm.RunningVm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Booting through HcsDriver on the computecore double: the document it sends, and every way a boot fails. */
+@ExtendWith(NoLeaks.class)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "runs against the Linux build of the computecore double")
+class HcsDriverTest {
+    private static final String ID = "uvm-default";
+    private static final long BOOT = 20_000;
+
+    @TempDir
+    Path tmp;
+    private final DoubleControl control = DoubleControl.get();
+    private final List<RunningVm> booted = new ArrayList<>();
+    private Path image;
+    private FakeGuests guests;
+    private HcsDriver driver;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        image = TestVms.image(tmp.resolve("image"));
+        guests = new FakeGuests(tmp.resolve("run"));
+        driver = new HcsDriver(image, guests);
+    }
+
+    @AfterEach
+    void killEverythingBooted() {
+        booted.forEach(RunningVm::kill);
+    }
+
+    private RunningVm boot(VmConfig config) throws BootException {
+        RunningVm vm = driver.boot(config);
+        booted.add(vm);
+        return vm;
+    }
+
+    private JsonNode document() throws Exception {
+        return new ObjectMapper().readTree(control.configuration(ID));
+    }
+
+    @Test
+    void boot_agentSaysReady_oneCreateAndStart_pidZero_timingsInOrder() throws Exception {
+        RunningVm vm = boot(TestVms.config(60_000, BOOT, 10_000));
+
+        assertEquals(List.of("HcsCreateComputeSystem", "HcsStartComputeSystem"), control.calls(ID));
+        assertEquals(0, vm.vmmPid());
+        assertTrue(vm.agent().ready().isDone());
+        assertTrue(vm.timings().vmmUpNanos() <= vm.timings().kernelStartNanos());
+        assertTrue(vm.timings().kernelStartNanos() <= vm.timings().readyNanos());
+        assertEquals("hcs", driver.name());
+        assertTrue(driver.describe().contains("computecore_double"), driver.describe());
+    }
+
+    @Test
+    void boot_projectImage_documentHasImageKernelCmdlineMemoryProcessorsAndTerminateOnLastHandleClosed()
+            throws Exception {
+        boot(TestVms.config(60_000, BOOT, 10_000));
+
+        JsonNode doc = document();
+        JsonNode kernel = doc.at("/VirtualMachine/Chipset/LinuxKernelDirect");
+        assertEquals(image.resolve("vmlinux").toString(), kernel.get("KernelFilePath").asText());
+        assertEquals(image.resolve("initramfs.cpio").toString(), kernel.get("InitRdPath").asText());
+        assertEquals(HcsDriver.BASE_CMDLINE + " " + TestVms.IMAGE_CMDLINE + " uvm.debug",
+                kernel.get("KernelCmdLine").asText());
+        assertEquals(512, doc.at("/VirtualMachine/ComputeTopology/Memory/SizeInMB").asLong());
+        assertEquals(2, doc.at("/VirtualMachine/ComputeTopology/Processor/Count").asInt());
+        assertTrue(doc.get("ShouldTerminateOnLastHandleClosed").asBoolean());
+        assertEquals(0, control.plan9Shares(ID));
+    }
+
+    @Test
+    void boot_configuredKernel_usesItWithoutTheImageCmdline_andRoundsMemoryUpToMiB() throws Exception {
+        Path kernel = Files.writeString(tmp.resolve("my-kernel"), "k");
+        Path initrd = Files.writeString(tmp.resolve("my-initrd"), "i");
+        boot(TestVms.withKernel(TestVms.config(60_000, BOOT, 10_000), kernel, initrd, 300 * TestVms.MIB + 1));
+
+        JsonNode doc = document();
+        assertEquals(kernel.toString(), doc.at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelFilePath").asText());
+        assertEquals(HcsDriver.BASE_CMDLINE + " uvm.debug",
+                doc.at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelCmdLine").asText());
+        assertEquals(302, doc.at("/VirtualMachine/ComputeTopology/Memory/SizeInMB").asLong()); // 301, even
+    }
+
+    @Test
+    void boot_hostShare_attachesAReadOnlyPlan9Share() throws Exception {
+        Path shared = Files.createDirectories(tmp.resolve("shared"));
+        boot(TestVms.withShare(TestVms.config(60_000, BOOT, 10_000), new HostShare(shared, "/mnt/host", true)));
+
+        JsonNode share = document().at("/VirtualMachine/Devices/Plan9/Shares/0");
+        assertEquals(1, control.plan9Shares(ID));
+        assertEquals(HcsDriver.SHARE_NAME, share.get("Name").asText());
+        assertEquals(shared.toString(), share.get("Path").asText());
+        assertEquals(1, share.get("Flags").asInt() & 1, "read-only flag");
+    }
+
+    @Test
+    void boot_imageWithoutKernel_failsBeforeAnyHcsCall() throws Exception {
+        Files.delete(image.resolve("vmlinux"));
+
+        BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, BOOT, 10_000)));
+
+        assertTrue(e.getMessage().contains("no vmlinux file in " + image), e.getMessage());
+        assertEquals(List.of(), control.calls());
+    }
+
+    @Test
+    void boot_createRejected_bootExceptionNamesExportAndHresult() throws Exception {
+        try (UtilityVm squatter = UtilityVm.create(ID, LinuxUtilityVmSpec.builder().kernel("C:\\k").build())) {
+            BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, BOOT, 10_000)));
+
+            assertTrue(e.getMessage().startsWith("VM default failed to boot: HcsCreateComputeSystem"), e.getMessage());
+            assertTrue(e.getMessage().contains("HCS_E_SYSTEM_ALREADY_EXISTS"), e.getMessage());
+            assertFalse(squatter.hasExited(), "the other system is left alone");
+        }
+    }
+
+    @Test
+    void boot_startRejected_bootExceptionNamesExportAndHresult_systemClosed() {
+        guests.boot = FakeGuests.Boot.STOPPED_BEFORE_START;
+
+        BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, BOOT, 10_000)));
+
+        assertTrue(e.getMessage().contains("HcsStartComputeSystem (system uvm-default) failed: "
+                + "HCS_E_INVALID_STATE"), e.getMessage()); // what the double answers for a stopped system
+        assertEquals("HcsCloseComputeSystem", last(control.calls(ID)));
+        assertEquals(0, control.systemCount());
+    }
+
+    @Test
+    void boot_agentNeverConnects_failsAtBootTimeout_thenTerminatesAndClosesTheSystem() {
+        guests.boot = FakeGuests.Boot.NEVER_CONNECTS;
+
+        BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, 300, 10_000)));
+
+        assertTrue(e.getMessage().contains("the guest agent did not connect"), e.getMessage());
+        assertTrue(e.getMessage().contains("300 ms (bootTimeout)"), e.getMessage());
+        assertEquals(List.of("HcsCreateComputeSystem", "HcsStartComputeSystem", "HcsTerminateComputeSystem",
+                "HcsCloseComputeSystem"), control.calls(ID));
+        assertEquals(0, control.systemCount());
+        assertFalse(Files.exists(tmp.resolve("run/default/agent.sock")), "listener socket removed");
+    }
+
+    @Test
+    void boot_guestCrashesBeforeAgentConnects_failsAtOnceNamingUnexpectedExit() {
+        guests.boot = FakeGuests.Boot.CRASHES;
+
+        BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, 600_000, 10_000)));
+
+        assertTrue(e.getMessage().contains("the VM stopped before its guest agent connected"), e.getMessage());
+        assertTrue(e.getMessage().contains("UnexpectedExit"), e.getMessage());
+        assertEquals("HcsCloseComputeSystem", last(control.calls(ID)));
+    }
+
+    @Test
+    void boot_hvSocketTransportOnLinux_failsSayingWhy_andLeavesNoSystem() {
+        HcsDriver windowsOnly = new HcsDriver(image, new HvSocketAgentTransport());
+
+        BootException e = assertThrows(BootException.class,
+                () -> windowsOnly.boot(TestVms.config(60_000, BOOT, 10_000)));
+
+        assertTrue(e.getMessage().contains("hvsocket (AF_HYPERV) listeners exist only on Windows"), e.getMessage());
+        assertEquals(List.of("HcsCreateComputeSystem", "HcsTerminateComputeSystem", "HcsCloseComputeSystem"),
+                control.calls(ID));
+        assertEquals(0, control.systemCount());
+    }
+
+    private static String last(List<String> calls) {
+        return calls.get(calls.size() - 1);
+    }
+}

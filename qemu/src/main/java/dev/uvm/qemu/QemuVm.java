@@ -1,0 +1,548 @@
+package dev.uvm.qemu;
+
+import dev.uvm.agent.AgentConnection;
+import dev.uvm.vm.BootException;
+import dev.uvm.vm.BootTimings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running QEMU microvm: its process, its QMP connection and its guest agent connection.
+ */
+public final class QemuVm implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QemuVm.class);
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
+    /** How often a restore pings the guest agent until it answers. */
+    private static final long PING_MILLIS = 200;
+
+    private final QemuSpec spec;
+    /** The QEMU process: a child of this JVM, or one adopted from a previous daemon. */
+    private final ProcessHandle process;
+    /** The child {@link Process} when this JVM started QEMU (it knows the exit status), else null. */
+    private final Process child;
+    private final QmpClient qmp;
+    private final AgentConnection agent;
+    private final BootTimings timings;
+    private final String readyText;
+
+    private QemuVm(QemuSpec spec, ProcessHandle process, Process child, QmpClient qmp, AgentConnection agent,
+                   BootTimings timings, String readyText) {
+        this.spec = spec;
+        this.process = process;
+        this.child = child;
+        this.qmp = qmp;
+        this.agent = agent;
+        this.timings = timings;
+        this.readyText = readyText;
+    }
+
+    /**
+     * Launches QEMU and waits until the guest agent is ready, at most {@code bootTimeout}.
+     * On any failure the QEMU process is killed and the exception names the cause, with the
+     * last lines QEMU and the guest console printed.
+     */
+    public static QemuVm boot(QemuSpec spec, Duration bootTimeout) throws BootException {
+        long start = System.nanoTime();
+        long deadline = start + bootTimeout.toNanos();
+        checkReadable(spec.kernel(), "kernel");
+        checkReadable(spec.initrd(), "initrd");
+        Process process = launch(spec, QemuCommandLine.build(spec));
+        QmpClient qmp = null;
+        AgentConnection agent = null;
+        try {
+            qmp = connectQmp(spec, process, deadline);
+            long vmmUp = System.nanoTime() - start;
+            agent = connectAgent(spec, process, deadline);
+            String ready = awaitReady(spec, process, agent, deadline, bootTimeout);
+            long readyAt = System.nanoTime() - start;
+            long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
+            return new QemuVm(spec, process.toHandle(), process, qmp, agent,
+                    new BootTimings(vmmUp, kernelStart, readyAt), ready);
+        } catch (BootException e) {
+            kill(process, qmp, agent);
+            throw e;
+        } catch (IOException e) {
+            kill(process, qmp, agent);
+            throw failure(spec, process, "could not talk to QEMU: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Restores a VM saved by {@link #saveAndQuit}: starts QEMU with the saved VM's exact command
+     * line plus {@code -incoming defer}, loads the state, resumes the guest, waits until its agent
+     * answers (READY, or PONG when the guest never saw the host disconnect) and sets its wall
+     * clock to the host's. Bounded by {@code timeout}; on any failure QEMU is killed and the
+     * exception says why. Timings: {@code vmmUp} QMP answers, {@code kernelStart} state loaded,
+     * {@code ready} agent answered.
+     */
+    public static QemuVm restore(QemuSpec spec, List<String> savedArgv, Path snapshot, Duration timeout)
+            throws BootException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        List<String> argv = new ArrayList<>(savedArgv);
+        argv.add("-incoming");
+        argv.add("defer");
+        Process process = launch(spec, argv);
+        QmpClient qmp = null;
+        AgentConnection agent = null;
+        try {
+            qmp = connectQmp(spec, process, deadline);
+            long vmmUp = System.nanoTime() - start;
+            Migration.load(qmp, snapshot, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            long loaded = System.nanoTime() - start;
+            agent = connectAgent(spec, process, deadline);
+            if (!qmp.execute("query-status", null, QMP_TIMEOUT).path("running").asBoolean()) {
+                qmp.execute("cont", null, QMP_TIMEOUT);
+            }
+            String ready = awaitAnswer(spec, process, agent, deadline, timeout);
+            agent.setTime();
+            return new QemuVm(spec, process.toHandle(), process, qmp, agent,
+                    new BootTimings(vmmUp, loaded, System.nanoTime() - start), ready);
+        } catch (BootException e) {
+            kill(process, qmp, agent);
+            throw e;
+        } catch (IOException e) {
+            kill(process, qmp, agent);
+            throw failure(spec, process, "restoring the saved VM failed: " + e.getMessage(), "failed to restore");
+        }
+    }
+
+    private static Process launch(QemuSpec spec, List<String> argv) throws BootException {
+        try {
+            prepareRunDir(spec.runDir());
+            log.debug("VM {}: launching {}", spec.name(), QemuCommandLine.toShellString(argv));
+            return new ProcessBuilder(argv)
+                    .redirectErrorStream(true)
+                    .redirectOutput(spec.qemuLog().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new BootException("VM " + spec.name() + ": cannot start " + argv.get(0) + ": " + e.getMessage()
+                    + " (install Debian's qemu-system-x86 package, or run scripts/setup.sh)", e);
+        }
+    }
+
+    private static QmpClient connectQmp(QemuSpec spec, Process process, long deadline)
+            throws IOException, BootException {
+        Path qmpSocket = awaitSocket(spec, process, spec.qmpSocket(), deadline);
+        return retryRefused(spec, process, deadline, () -> QmpClient.connect(qmpSocket, QMP_TIMEOUT));
+    }
+
+    private static AgentConnection connectAgent(QemuSpec spec, Process process, long deadline)
+            throws IOException, BootException {
+        Path agentSocket = awaitSocket(spec, process, spec.agentSocket(), deadline);
+        return retryRefused(spec, process, deadline, () -> AgentConnection.connect(spec.name(), agentSocket));
+    }
+
+    /**
+     * Takes over a QEMU process that a previous daemon started: it must still run, be the VM's
+     * process (its command line names the VM and its agent socket), answer QMP with a running
+     * status, and its guest agent must report ready again within {@code timeout}. Otherwise the
+     * exception says what failed; the caller decides whether to kill the process.
+     */
+    public static QemuVm adopt(QemuSpec spec, long pid, Duration timeout) throws BootException {
+        ProcessHandle handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElseThrow(() ->
+                new BootException("VM " + spec.name() + ": recorded QEMU pid " + pid + " is not running"));
+        if (!isVmProcess(handle, spec)) {
+            throw new BootException("VM " + spec.name() + ": pid " + pid + " is not this VM's QEMU (its command line"
+                    + " does not name " + spec.agentSocket() + "); the pid was reused");
+        }
+        long start = System.nanoTime();
+        QmpClient qmp = null;
+        AgentConnection agent = null;
+        try {
+            qmp = QmpClient.connect(spec.qmpSocket(), timeout);
+            String status = qmp.execute("query-status", null, timeout).path("status").asText();
+            if (!status.equals("running")) {
+                throw new BootException("VM " + spec.name() + ": QEMU pid " + pid + " is " + status + ", not running");
+            }
+            agent = AgentConnection.connect(spec.name(), spec.agentSocket());
+            String ready = agent.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            long took = System.nanoTime() - start;
+            return new QemuVm(spec, handle, null, qmp, agent, new BootTimings(took, took, took), ready);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            closeQuietly(qmp, agent);
+            throw new BootException("VM " + spec.name() + ": QEMU pid " + pid + " does not answer as expected: "
+                    + (e instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(qmp, agent);
+            throw new BootException("interrupted while adopting VM " + spec.name());
+        } catch (BootException e) {
+            closeQuietly(qmp, agent);
+            throw e;
+        }
+    }
+
+    /** Whether a process is the QEMU of this VM spec (by its command line). */
+    public static boolean isVmProcess(ProcessHandle p, QemuSpec spec) {
+        String marker = QemuCommandLine.escape(spec.agentSocket());
+        return p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(marker)).orElse(false)
+                || p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false);
+    }
+
+    private static void closeQuietly(QmpClient qmp, AgentConnection agent) {
+        if (qmp != null) {
+            qmp.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private static void kill(Process process, QmpClient qmp, AgentConnection agent) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (qmp != null) {
+            qmp.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    private static void checkReadable(Path file, String what) throws BootException {
+        if (!Files.isReadable(file)) {
+            throw new BootException(what + " file " + file + " does not exist or is not readable"
+                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
+        }
+    }
+
+    private static void prepareRunDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        for (String f : List.of("agent.sock", "qmp.sock", "console.log", "qemu.log")) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+    }
+
+    private static Path awaitSocket(QemuSpec spec, Process process, Path socket, long deadline)
+            throws BootException {
+        while (!Files.exists(socket)) {
+            if (!process.isAlive()) {
+                throw failure(spec, process, "QEMU exited with status " + process.exitValue() + " during start-up");
+            }
+            if (System.nanoTime() > deadline) {
+                throw failure(spec, process, "QEMU did not create " + socket.getFileName() + " in time");
+            }
+            sleepMillis(2);
+        }
+        return socket;
+    }
+
+    /** A connect step that may be refused while QEMU is between bind() and listen(). */
+    private interface Connect<T> {
+        T open() throws IOException;
+    }
+
+    /** Retries a refused connect until the deadline (QEMU creates a socket file just before it listens). */
+    private static <T> T retryRefused(QemuSpec spec, Process process, long deadline, Connect<T> connect)
+            throws IOException, BootException {
+        while (true) {
+            try {
+                return connect.open();
+            } catch (IOException e) {
+                boolean refused = e instanceof java.net.ConnectException
+                        || String.valueOf(e.getMessage()).contains("Connection refused");
+                if (!refused || !process.isAlive() || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                sleepMillis(2);
+            }
+        }
+    }
+
+    private static String awaitReady(QemuSpec spec, Process process, AgentConnection agent, long deadline,
+                                     Duration bootTimeout) throws BootException {
+        CompletableFuture<Object> readyOrExit = CompletableFuture.anyOf(agent.ready(), process.onExit());
+        try {
+            readyOrExit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw failure(spec, process, "the guest agent did not report ready within "
+                    + bootTimeout.toMillis() + " ms (bootTimeout); the guest kernel or its init is stuck");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(spec, process, "interrupted while waiting for the guest");
+        } catch (ExecutionException e) {
+            // The agent connection broke before READY; fall through to the exit check below.
+        }
+        if (agent.ready().isDone() && !agent.ready().isCompletedExceptionally()) {
+            return agent.ready().join();
+        }
+        try {
+            process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive()) {
+            throw failure(spec, process, "the VM exited with status " + process.exitValue()
+                    + " before the guest agent was ready (kernel panic or bad image?)");
+        }
+        throw failure(spec, process, "the guest agent connection closed before it reported ready");
+    }
+
+    /** Waits for READY or a PONG (PING every {@code PING_MILLIS}) from a restored guest's agent. */
+    private static String awaitAnswer(QemuSpec spec, Process process, AgentConnection agent, long deadline,
+                                      Duration timeout) throws BootException, IOException {
+        while (System.nanoTime() < deadline) {
+            CompletableFuture<Void> pong = agent.ping();
+            try {
+                CompletableFuture.anyOf(agent.ready(), pong, process.onExit())
+                        .get(Math.min(PING_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
+                                TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure(spec, process, "interrupted while waiting for the guest", "failed to restore");
+            } catch (ExecutionException e) {
+                throw failure(spec, process, "the guest agent connection closed: " + e.getCause().getMessage(),
+                        "failed to restore");
+            }
+            if (!process.isAlive()) {
+                throw failure(spec, process, "QEMU exited with status " + process.exitValue() + " after the restore",
+                        "failed to restore");
+            }
+            return agent.ready().isDone() ? agent.ready().join() : "uvm-agent answered PING after a restore";
+        }
+        throw failure(spec, process, "the restored guest's agent did not answer within " + timeout.toMillis()
+                + " ms (bootTimeout)", "failed to restore");
+    }
+
+    private static double guestUptimeSeconds(String ready) {
+        for (String word : ready.split("\\s+")) {
+            if (word.startsWith("uptime=")) {
+                try {
+                    return Double.parseDouble(word.substring(7));
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static BootException failure(QemuSpec spec, Process process, String what) {
+        return failure(spec, process, what, "failed to boot");
+    }
+
+    private static BootException failure(QemuSpec spec, Process process, String what, String failedTo) {
+        StringBuilder msg = new StringBuilder("VM ").append(spec.name()).append(' ').append(failedTo).append(": ")
+                .append(what);
+        appendTail(msg, "QEMU said", spec.qemuLog(), 5);
+        String panic = panicLine(spec.consoleLog());
+        if (panic != null) {
+            msg.append("\n  the guest kernel panicked: ").append(panic);
+        }
+        appendTail(msg, "last guest console lines", spec.consoleLog(), 8);
+        return new BootException(msg.toString());
+    }
+
+    /** The guest's "Kernel panic - not syncing: ..." line, which says why, or {@code null}. */
+    static String panicLine(Path console) {
+        for (String l : tail(console, 400)) {
+            int at = l.indexOf("Kernel panic - not syncing:");
+            if (at >= 0) {
+                return l.substring(at);
+            }
+        }
+        return null;
+    }
+
+    private static void appendTail(StringBuilder msg, String label, Path file, int lines) {
+        List<String> tail = tail(file, lines);
+        if (!tail.isEmpty()) {
+            msg.append("\n  ").append(label).append(" (").append(file).append("):");
+            tail.forEach(l -> msg.append("\n    ").append(l));
+        }
+    }
+
+    /** The last {@code n} non-blank lines of a log file, or none if it cannot be read. */
+    public static List<String> tail(Path file, int n) {
+        try {
+            List<String> all = new ArrayList<>();
+            for (String l : new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\r?\n")) {
+                if (!l.isBlank()) {
+                    all.add(l.strip());
+                }
+            }
+            return all.subList(Math.max(0, all.size() - n), all.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public QemuSpec spec() {
+        return spec;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public AgentConnection agent() {
+        return agent;
+    }
+
+    public QmpClient qmp() {
+        return qmp;
+    }
+
+    public BootTimings timings() {
+        return timings;
+    }
+
+    public String readyText() {
+        return readyText;
+    }
+
+    /** Completes with QEMU's exit status when the process ends (-1 for an adopted process: unknown). */
+    public CompletableFuture<Integer> exited() {
+        if (child != null) {
+            return child.onExit().thenApply(Process::exitValue);
+        }
+        return process.onExit().thenApply(h -> -1);
+    }
+
+    /** Whether this JVM started the process (else it was adopted from a previous daemon). */
+    public boolean adopted() {
+        return child == null;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Asks the guest to power off: through the agent, or QMP's ACPI power button if the agent is gone. */
+    public void requestPowerOff() {
+        try {
+            agent.powerOff();
+        } catch (IOException e) {
+            log.info("VM {}: agent unreachable for power-off ({}); pressing the ACPI power button", spec.name(),
+                    e.getMessage());
+            try {
+                qmp.execute("system_powerdown", null, QMP_TIMEOUT);
+            } catch (IOException e2) {
+                log.warn("VM {}: system_powerdown failed: {}", spec.name(), e2.getMessage());
+            }
+        }
+    }
+
+    /** Forces QEMU down at once: QMP {@code quit}, then SIGKILL if it is still there. */
+    public void kill() {
+        try {
+            qmp.execute("quit", null, Duration.ofSeconds(1));
+        } catch (IOException e) {
+            // QEMU closes the socket as it quits, or is already gone; SIGKILL covers the rest.
+        }
+        try {
+            process.onExit().get(2, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+            try {
+                process.onExit().get(5, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e2) {
+                log.error("VM {}: QEMU pid {} survived SIGKILL for 5 s", spec.name(), process.pid());
+            } catch (InterruptedException e2) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Saves the VM into {@code file} and ends QEMU, so its memory returns to the host: closes the
+     * guest agent connection (the guest sees the host disconnect), stops the vCPUs, migrates the
+     * state into the file and quits. Bounded by {@code timeout}. On failure the exception says why
+     * and QEMU may still run (stopped); the caller forces it down with {@link #kill}.
+     */
+    public void saveAndQuit(Path file, Duration timeout) throws IOException {
+        agent.close();
+        qmp.execute("stop", null, QMP_TIMEOUT);
+        Migration.save(qmp, file, timeout);
+        kill();
+    }
+
+    /**
+     * The running QEMU's argument list, from {@code /proc/PID/cmdline}, without the
+     * {@code -incoming defer} of a restored VM: what the next restore repeats.
+     */
+    public List<String> commandLine() throws IOException {
+        byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+        List<String> argv = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                argv.add(new String(raw, from, i - from, StandardCharsets.UTF_8));
+                from = i + 1;
+            }
+        }
+        if (argv.isEmpty()) {
+            throw new IOException("QEMU pid " + process.pid() + " has no command line (it exited)");
+        }
+        int incoming = argv.indexOf("-incoming");
+        if (incoming > 0 && incoming + 1 < argv.size()) {
+            argv.subList(incoming, incoming + 2).clear();
+        }
+        return argv;
+    }
+
+    /** Resident set size of the QEMU process in bytes, from /proc, or -1 when it is gone. */
+    public long residentBytes() {
+        return ProcStatus.residentBytes(process.pid());
+    }
+
+    /** Guest statistics from the agent ({@code mem_total}, {@code mem_available}, ...). */
+    public Map<String, Long> guestStats(Duration timeout) throws IOException {
+        try {
+            return agent.stats().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("guest agent sent no statistics within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        qmp.close();
+        agent.close();
+        for (String f : List.of("agent.sock", "qmp.sock")) {
+            try {
+                Files.deleteIfExists(spec.runDir().resolve(f));
+            } catch (IOException ignored) {
+                // Best effort; the next boot clears the folder too.
+            }
+        }
+    }
+}

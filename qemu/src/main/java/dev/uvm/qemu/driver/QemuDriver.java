@@ -1,0 +1,361 @@
+package dev.uvm.qemu.driver;
+
+import dev.uvm.config.VmConfig;
+import dev.uvm.qemu.AccelProbe;
+import dev.uvm.qemu.Accel;
+import dev.uvm.vm.BootException;
+import dev.uvm.qemu.QemuCommandLine;
+import dev.uvm.qemu.QemuSpec;
+import dev.uvm.qemu.QemuVm;
+import dev.uvm.vm.GuestImage;
+import dev.uvm.vm.RunningVm;
+import dev.uvm.vm.VmDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots VMs as QEMU microvms with the project's guest image (or the configured kernel/initrd).
+ * The accelerator is decided once: KVM only when a probe boot proves it works, else TCG.
+ */
+public final class QemuDriver implements VmDriver {
+    private static final Logger log = LoggerFactory.getLogger(QemuDriver.class);
+    private static final Duration PROBE_DEADLINE = Duration.ofSeconds(10);
+    /** Unix socket paths are limited to 107 bytes on Linux. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private final Path qemuBinary;
+    private final GuestImage image;
+    private final Path runRoot;
+    private final Path probeCache;
+    private final Path records;
+    private final SavedVms saved;
+    private volatile AccelProbe.Verdict verdict;
+
+    /**
+     * @param runRoot  folder for each VM's sockets and logs (short: Unix socket paths are limited)
+     * @param stateDir the daemon's state folder; running VMs are recorded under {@code vms/}
+     */
+    public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
+                      String forcedAccel) {
+        this.records = stateDir.resolve("vms");
+        this.saved = new SavedVms(records);
+        this.qemuBinary = qemuBinary;
+        this.image = new GuestImage(imageDir);
+        this.runRoot = runRoot;
+        this.probeCache = cacheDir.resolve("accel-probe.json");
+        this.verdict = AccelProbe.withoutProbe(forcedAccel);
+    }
+
+    /** Decides the accelerator: from the cache, or by a probe boot in the background. */
+    public void startProbe(VmConfig template) {
+        if (verdict != null) {
+            log.info("accelerator: {} ({})", verdict.accel().qemuName(), verdict.reason());
+            return;
+        }
+        String key = probeKey(template);
+        AccelProbe.Verdict cached = AccelProbe.cached(probeCache, key);
+        if (cached != null) {
+            verdict = cached;
+            log.info("accelerator: {} ({})", cached.accel().qemuName(), cached.reason());
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                QemuSpec spec = spec(template, Accel.KVM, runRoot.resolve("kvm-probe"));
+                verdict = AccelProbe.probe(spec, PROBE_DEADLINE, probeCache, key);
+                log.info("accelerator: {} ({})", verdict.accel().qemuName(), verdict.reason());
+            } catch (BootException e) {
+                verdict = new AccelProbe.Verdict(Accel.TCG, "KVM probe impossible: " + e.getMessage());
+            }
+        }, "kvm-probe");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Ends a KVM probe boot that is still running (the daemon is stopping); no QEMU is left behind. */
+    public void stopProbe() {
+        String marker = runRoot.resolve("kvm-probe") + "/";
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .forEach(p -> {
+                    log.info("stopping the KVM probe boot (QEMU pid {}) with the daemon", p.pid());
+                    p.destroyForcibly();
+                });
+    }
+
+    private String probeKey(VmConfig template) {
+        try {
+            Path kernel = image.kernel(template);
+            return String.join("|", Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
+                    qemuBinary.toRealPath().toString(), Long.toString(Files.size(qemuBinary.toRealPath())),
+                    kernel.toString(), Long.toString(Files.size(kernel)));
+        } catch (IOException | BootException e) {
+            return "unknown";
+        }
+    }
+
+    @Override
+    public String name() {
+        return "qemu";
+    }
+
+    @Override
+    public String describe() {
+        AccelProbe.Verdict v = verdict;
+        return v == null ? "tcg (KVM probe still running)" : v.accel().qemuName() + " (" + v.reason() + ")";
+    }
+
+    public Accel accel() {
+        AccelProbe.Verdict v = verdict;
+        return v == null ? Accel.TCG : v.accel();
+    }
+
+    @Override
+    public RunningVm boot(VmConfig config) throws BootException {
+        Path runDir = runRoot.resolve(config.name());
+        QemuSpec spec = spec(config, accel(), runDir);
+        QemuVm vm = QemuVm.boot(spec, Duration.ofMillis(config.bootTimeoutMillis()));
+        log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
+                config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
+                vm.timings().kernelStartNanos() / 1_000_000, vm.timings().readyNanos() / 1_000_000);
+        return recorded(config, vm, runDir);
+    }
+
+    /** Records a started VM in the state folder, so that a restarted daemon finds it. */
+    private RunningVm recorded(VmConfig config, QemuVm vm, Path runDir) {
+        QemuSpec spec = vm.spec();
+        Path record = records.resolve(config.name() + ".json");
+        try {
+            new VmRecord(config.name(), vm.pid(), runDir.toString(), spec.accel().name(), System.currentTimeMillis(),
+                    fingerprint(config), ProcessHandle.current().pid()).write(record);
+        } catch (IOException e) {
+            log.warn("VM {}: cannot record it in {} ({}); a daemon restart would not find it", config.name(),
+                    record, e.getMessage());
+        }
+        return new QemuRunningVm(vm, record);
+    }
+
+    @Override
+    public String suspendUnsupported(VmConfig config) {
+        return config.hostShare() == null ? null : "it has a hostShare, and QEMU cannot save the state of a 9P share";
+    }
+
+    /**
+     * Saves the VM to {@code <stateDir>/vms/NAME.snapshot} and ends QEMU, bounded by the VM's
+     * shutdown timeout. On failure QEMU is forced down and nothing is kept.
+     */
+    @Override
+    public long suspend(VmConfig config, RunningVm vm) throws IOException {
+        QemuVm qemu = ((QemuRunningVm) vm).qemu();
+        long start = System.nanoTime();
+        try {
+            List<String> argv = qemu.commandLine();
+            Path partial = saved.prepare(config.name());
+            qemu.saveAndQuit(partial, Duration.ofMillis(config.shutdownTimeoutMillis()));
+            long bytes = Files.size(partial);
+            saved.commit(new SavedVms.Info(config.name(), argv, inputs(qemu.spec()), System.currentTimeMillis(),
+                    bytes));
+            log.info("VM {}: saved to {} ({} MiB in {} ms); QEMU pid {} has ended", config.name(),
+                    saved.data(config.name()), bytes >> 20, (System.nanoTime() - start) / 1_000_000, qemu.pid());
+            return bytes;
+        } catch (IOException | RuntimeException e) {
+            qemu.kill();
+            saved.delete(config.name());
+            throw e instanceof IOException io ? io : new IOException(e.toString(), e);
+        }
+    }
+
+    /**
+     * Restores the VM saved by {@link #suspend}, after checking that the saved state still fits
+     * its configuration. The saved state is deleted whatever the outcome: a failed restore is not
+     * tried again, the lifecycle boots the VM cold.
+     */
+    @Override
+    public RunningVm restore(VmConfig config) throws BootException {
+        String vm = config.name();
+        try {
+            SavedVms.Info info = saved.find(vm).orElseThrow(() ->
+                    new BootException("VM " + vm + ": no complete saved state in " + saved.data(vm)));
+            Path runDir = runRoot.resolve(vm);
+            QemuSpec spec = spec(config, accel(), runDir);
+            long bytes;
+            try {
+                bytes = Files.size(saved.data(vm));
+            } catch (IOException e) {
+                bytes = -1;
+            }
+            String mismatch = SavedVms.mismatch(info, QemuCommandLine.build(spec), inputs(spec), bytes);
+            if (mismatch != null) {
+                throw new BootException("VM " + vm + ": cannot restore the saved VM: " + mismatch);
+            }
+            QemuVm qemu = QemuVm.restore(spec, info.argv(), saved.data(vm), Duration.ofMillis(config.bootTimeoutMillis()));
+            log.info("VM {}: QEMU pid {} restored from {} (saved {}; vmm up {} ms, state loaded {} ms, agent {} ms)",
+                    vm, qemu.pid(), saved.data(vm), java.time.Instant.ofEpochMilli(info.savedAtMillis()),
+                    qemu.timings().vmmUpNanos() / 1_000_000, qemu.timings().kernelStartNanos() / 1_000_000,
+                    qemu.timings().readyNanos() / 1_000_000);
+            return recorded(config, qemu, runDir);
+        } finally {
+            saved.delete(vm);
+        }
+    }
+
+    @Override
+    public void discardSaved(String vm, String why) {
+        if (saved.delete(vm)) {
+            log.info("VM {}: {}; deleted {}", vm, why, saved.data(vm));
+        }
+    }
+
+    /**
+     * The VMs a previous daemon saved and that are still configured (they stay suspended), with
+     * the size of each one's saved state on disk; saved states of VMs no longer configured, or that
+     * run anyway, are deleted.
+     */
+    public Map<String, Long> recoverSaved(Map<String, VmConfig> configured, java.util.Set<String> running) {
+        Map<String, Long> suspended = new java.util.LinkedHashMap<>();
+        for (String vm : saved.names()) {
+            if (configured.containsKey(vm) && !running.contains(vm)) {
+                log.info("VM {}: found its saved state {}; it is suspended until a session arrives", vm,
+                        saved.data(vm));
+                long bytes;
+                try {
+                    bytes = Files.size(saved.data(vm));
+                } catch (IOException e) {
+                    bytes = 0;
+                }
+                suspended.put(vm, bytes);
+            } else {
+                discardSaved(vm, configured.containsKey(vm) ? "it runs, so its saved state is stale"
+                        : "it is no longer configured");
+            }
+        }
+        return suspended;
+    }
+
+    /** What a saved state depends on beyond the command line: the QEMU binary, kernel and initrd files. */
+    private static List<String> inputs(QemuSpec spec) {
+        return List.of(SavedVms.identity(spec.qemuBinary()), SavedVms.identity(spec.kernel()),
+                SavedVms.identity(spec.initrd()));
+    }
+
+    /** A digest of the settings a VM was booted with, stable across daemon restarts. */
+    static String fingerprint(VmConfig config) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(config.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Finds the VMs a previous daemon left running: each recorded VM that is still configured and
+     * healthy is adopted; one that cannot be verified is killed and its record removed; a QEMU
+     * process under this daemon's run folder with no record is an orphan and is killed.
+     */
+    public Map<String, RunningVm> recover(Map<String, VmConfig> configured) {
+        Map<String, RunningVm> adopted = new LinkedHashMap<>();
+        List<Path> files;
+        try (Stream<Path> s = Files.exists(records) ? Files.list(records) : Stream.empty()) {
+            files = s.filter(p -> p.toString().endsWith(".json")).toList();
+        } catch (IOException e) {
+            log.warn("cannot read the VM records in {}: {}", records, e.getMessage());
+            files = List.of();
+        }
+        for (Path file : files) {
+            recoverOne(file, configured).ifPresent(vm -> adopted.put(vm.getKey(), vm.getValue()));
+        }
+        killOrphans(adopted.values().stream().map(RunningVm::vmmPid).toList());
+        return adopted;
+    }
+
+    private java.util.Optional<Map.Entry<String, RunningVm>> recoverOne(Path file, Map<String, VmConfig> configured) {
+        VmRecord rec;
+        try {
+            rec = VmRecord.read(file);
+        } catch (IOException e) {
+            log.warn("discarding unreadable VM record {}: {}", file, e.getMessage());
+            deleteQuietly(file);
+            return java.util.Optional.empty();
+        }
+        if (!Path.of(rec.runDir()).startsWith(runRoot)) {
+            log.debug("VM record {} belongs to a daemon on another socket ({}); leaving it alone", file, rec.runDir());
+            return java.util.Optional.empty();
+        }
+        VmConfig config = configured.get(rec.name());
+        QemuSpec spec;
+        try {
+            spec = spec(config != null ? config : VmConfig.defaults(rec.name()), Accel.valueOf(rec.accel()),
+                    Path.of(rec.runDir()));
+        } catch (BootException | IllegalArgumentException e) {
+            spec = null;
+        }
+        if (config != null && spec != null) {
+            try {
+                QemuVm vm = QemuVm.adopt(spec, rec.pid(), Duration.ofSeconds(5));
+                log.info("VM {}: adopted QEMU pid {} left running by daemon pid {} (running since {})", rec.name(),
+                        rec.pid(), rec.daemonPid(), java.time.Instant.ofEpochMilli(rec.startedAtMillis()));
+                if (!rec.configFingerprint().equals(fingerprint(config))) {
+                    log.info("VM {}: it was booted with another configuration; changes apply at its next boot",
+                            rec.name());
+                }
+                return java.util.Optional.of(Map.entry(rec.name(), new QemuRunningVm(vm, file)));
+            } catch (BootException e) {
+                log.warn("{}; stopping it", e.getMessage());
+            }
+        } else {
+            log.info("VM {} (QEMU pid {}) is no longer configured; stopping it", rec.name(), rec.pid());
+        }
+        QemuSpec s = spec;
+        ProcessHandle.of(rec.pid()).filter(p -> s == null || QemuVm.isVmProcess(p, s)).ifPresent(p -> {
+            p.destroyForcibly();
+            log.info("VM {}: killed QEMU pid {}", rec.name(), rec.pid());
+        });
+        deleteQuietly(file);
+        return java.util.Optional.empty();
+    }
+
+    private void killOrphans(List<Long> keep) {
+        String marker = runRoot.toString() + "/";
+        ProcessHandle.allProcesses()
+                .filter(p -> !keep.contains(p.pid()))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("qemu-system") && c.contains(marker))
+                        .orElse(false))
+                .forEach(p -> {
+                    log.warn("killing orphan QEMU pid {} under {} (no record of it; left by a crashed daemon)",
+                            p.pid(), runRoot);
+                    p.destroyForcibly();
+                });
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Nothing more to do.
+        }
+    }
+
+    private QemuSpec spec(VmConfig config, Accel accel, Path runDir) throws BootException {
+        if (runDir.resolve("agent.sock").toString().length() > MAX_SOCKET_PATH) {
+            throw new BootException("VM " + config.name() + ": runtime folder " + runDir + " is too long for a Unix"
+                    + " socket path (limit " + MAX_SOCKET_PATH + " bytes); choose a shorter socket location");
+        }
+        QemuSpec.Share share = null;
+        if (config.hostShare() != null) {
+            share = new QemuSpec.Share(config.hostShare().hostPath(), "uvmshare", config.hostShare().guestPath(),
+                    config.hostShare().readOnly(), config.hostShare().cache());
+        }
+        return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
+                image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.uvm.vm;
+
+import dev.uvm.agent.AgentConnection;
+import dev.uvm.vm.BootTimings;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A booted VM as a driver hands it to the lifecycle. Methods may block briefly and are called
+ * from worker threads, never from the event loop.
+ */
+public interface RunningVm {
+    /** The VMM process id (QEMU) or 0 where there is none (HCS). */
+    long vmmPid();
+
+    /** The guest agent connection that sessions run their processes over. */
+    AgentConnection agent();
+
+    BootTimings timings();
+
+    /** Asks the guest to power off cleanly; returns without waiting. */
+    void requestPowerOff();
+
+    /** Forces the VM down and waits (bounded) until it is gone. */
+    void kill();
+
+    /** Completes when the VM has stopped, with a description of how it ended. */
+    CompletableFuture<String> exited();
+
+    /** Host memory the VM holds (VMM resident set, or HCS private working set), -1 if unknown. */
+    long hostResidentBytes();
+
+    /** Guest memory and CPU figures from the agent. */
+    Map<String, Long> guestStats() throws IOException;
+}
