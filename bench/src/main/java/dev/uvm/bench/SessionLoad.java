@@ -1,12 +1,12 @@
 package dev.uvm.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uvm.client.DaemonConnection;
-import dev.uvm.protocol.Wire;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -69,28 +69,19 @@ public final class SessionLoad {
         t[0] = System.nanoTime();
         try (DaemonConnection conn = DaemonConnection.open(socket)) {
             t[1] = System.nanoTime();
-            ObjectNode req = Wire.message("run").put("vm", vm).put("tty", false);
-            var argv = req.putArray("argv");
-            for (String a : cmd) {
-                argv.add(a);
-            }
-            req.putArray("env");
-            conn.send(req);
+            conn.send(ClientMessage.Run.of(vm, List.of(cmd), List.of()));
             while (true) {
-                JsonNode msg = conn.receive();
-                switch (msg.path("type").asText()) {
-                    case "started" -> t[2] = System.nanoTime();
-                    case "exit" -> {
-                        t[3] = System.nanoTime();
-                        if (msg.path("code").asInt() != 0) {
-                            throw new IOException("command exited with " + msg.path("code").asInt());
-                        }
-                        return t;
+                DaemonMessage msg = conn.receive(null);
+                if (msg instanceof DaemonMessage.Started) {
+                    t[2] = System.nanoTime();
+                } else if (msg instanceof DaemonMessage.Exit x) {
+                    t[3] = System.nanoTime();
+                    if (x.code() != 0) {
+                        throw new IOException("command exited with " + x.code());
                     }
-                    case "error" -> throw new IOException("daemon: " + msg.path("message").asText());
-                    default -> {
-                        // informational
-                    }
+                    return t;
+                } else if (msg instanceof DaemonMessage.Failure f) {
+                    throw new IOException("daemon: " + f.message());
                 }
             }
         }

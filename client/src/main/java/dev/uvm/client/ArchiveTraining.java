@@ -1,7 +1,7 @@
 package dev.uvm.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import dev.uvm.io.ChannelStreams;
 import java.io.BufferedOutputStream;
@@ -50,13 +50,12 @@ final class ArchiveTraining {
         try (SocketChannel ch = server.accept()) {
             DataInputStream in = new DataInputStream(ChannelStreams.in(ch));
             OutputStream out = new BufferedOutputStream(ChannelStreams.out(ch));
-            JsonNode hello = Wire.read(in).json();
-            Wire.send(out, Wire.message("hello").put("version", hello.path("version").asInt())
-                    .put("daemon", ExitStatus.RELEASE));
-            JsonNode run = Wire.read(in).json();
-            Wire.send(out, Wire.message("started").put("vm", run.path("vm").asText()));
+            ClientMessage.decode(Wire.read(in));
+            Wire.send(out, DaemonMessage.Hello.current());
+            ClientMessage.Run run = (ClientMessage.Run) ClientMessage.decode(Wire.read(in));
+            Wire.send(out, new DaemonMessage.Started(run.vm()));
             Wire.write(out, Wire.STDOUT, new byte[0], 0, 0);
-            Wire.send(out, Wire.message("exit").put("code", 0));
+            Wire.send(out, new DaemonMessage.Exit(0));
         } catch (IOException e) {
             System.err.println("uvm: stand-in daemon: " + e.getMessage());
         }

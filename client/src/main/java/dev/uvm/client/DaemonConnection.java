@@ -1,8 +1,7 @@
 package dev.uvm.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -46,7 +45,7 @@ public final class DaemonConnection implements AutoCloseable {
         DaemonConnection c = new DaemonConnection(ch);
         try {
             try {
-                Wire.send(c.out, Wire.message("hello").put("version", Wire.VERSION).put("client", ExitStatus.RELEASE));
+                c.send(ClientMessage.Hello.current());
             } catch (IOException e) {
                 // A daemon that refuses us (peer check) writes why and closes before reading our hello;
                 // the reason is still there to read.
@@ -62,17 +61,16 @@ public final class DaemonConnection implements AutoCloseable {
 
     /** Reads the daemon's hello; an error answer (refused, wrong version) becomes a {@link DaemonError}. */
     private void expectHello(IOException sendFailure) throws IOException {
-        JsonNode hello;
+        DaemonMessage hello;
         try {
-            hello = receive();
+            hello = receive(null);
         } catch (IOException e) {
             throw sendFailure != null ? sendFailure : e;
         }
-        if ("error".equals(hello.path("type").asText())) {
-            throw new DaemonError(hello.path("message").asText(),
-                    hello.path("code").asInt(ExitStatus.UVM_ERROR));
+        if (hello instanceof DaemonMessage.Failure f) {
+            throw new DaemonError(f);
         }
-        if (!"hello".equals(hello.path("type").asText())) {
+        if (!(hello instanceof DaemonMessage.Hello)) {
             throw new IOException("the daemon did not answer hello");
         }
         if (sendFailure != null) {
@@ -80,23 +78,26 @@ public final class DaemonConnection implements AutoCloseable {
         }
     }
 
-    public void send(ObjectNode message) throws IOException {
+    public void send(ClientMessage message) throws IOException {
         Wire.send(out, message);
     }
 
-    /** Reads one control message. */
-    public JsonNode receive() throws IOException {
-        return Wire.read(in).json();
+    /** Reads one control message; a {@code result} is decoded as {@code result}, if one is expected. */
+    public DaemonMessage receive(Class<? extends DaemonMessage.Result> result) throws IOException {
+        return DaemonMessage.decode(Wire.read(in), result);
     }
 
-    /** Sends a request and returns its single answer; an error answer becomes an exception. */
-    public JsonNode request(ObjectNode message) throws IOException {
+    /** Sends a request and returns its single answer; an error answer becomes a {@link DaemonError}. */
+    public <T extends DaemonMessage.Result> T request(ClientMessage message, Class<T> result) throws IOException {
         send(message);
-        JsonNode answer = receive();
-        if ("error".equals(answer.path("type").asText())) {
-            throw new DaemonError(answer.path("message").asText(), answer.path("code").asInt(1));
+        DaemonMessage answer = receive(result);
+        if (answer instanceof DaemonMessage.Failure f) {
+            throw new DaemonError(f);
         }
-        return answer;
+        if (!result.isInstance(answer)) {
+            throw new Wire.ProtocolException("the daemon answered " + answer.type() + " to " + message.type());
+        }
+        return result.cast(answer);
     }
 
     @Override
@@ -122,9 +123,9 @@ public final class DaemonConnection implements AutoCloseable {
     public static final class DaemonError extends IOException {
         private final int exitCode;
 
-        public DaemonError(String message, int exitCode) {
-            super(message);
-            this.exitCode = exitCode;
+        public DaemonError(DaemonMessage.Failure failure) {
+            super(failure.message());
+            this.exitCode = failure.code();
         }
 
         public int exitCode() {

@@ -1,13 +1,12 @@
 package dev.uvm.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.uvm.protocol.Wire;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.JobInfo;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,23 +29,22 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JsonNode result = main.requestRunning(Wire.message("jobs"), " (so there are no jobs)");
+        DaemonMessage.JobList result = main.requestRunning(new ClientMessage.ListJobs(), DaemonMessage.JobList.class,
+                " (so there are no jobs)");
         if (result == null) {
             return 1;
         }
         if (json) {
-            System.out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result.get("jobs")));
+            System.out.println(result.prettyJson());
             return 0;
         }
         System.out.printf("%-5s %-12s %-8s %-5s %-19s %s%n", "ID", "VM", "STATE", "EXIT", "STARTED", "COMMAND");
-        for (JsonNode job : result.get("jobs")) {
-            List<String> argv = new ArrayList<>();
-            job.path("argv").forEach(a -> argv.add(a.asText()));
-            System.out.printf("%-5s %-12s %-8s %-5s %-19s %s%n", job.path("id").asText(), job.path("vm").asText(),
-                    job.path("state").asText(), job.path("exitCode").isInt() ? job.path("exitCode").asText() : "-",
-                    STARTED.format(Instant.ofEpochMilli(job.path("startedMillis").asLong())), String.join(" ", argv));
-            if (job.hasNonNull("message")) {
-                System.out.println("      " + job.path("message").asText().lines().findFirst().orElse(""));
+        for (JobInfo job : result.jobs()) {
+            System.out.printf("%-5s %-12s %-8s %-5s %-19s %s%n", job.id(), job.vm(), job.state(),
+                    job.exitCode() != null ? job.exitCode() : "-",
+                    STARTED.format(Instant.ofEpochMilli(job.startedMillis())), String.join(" ", job.argv()));
+            if (job.message() != null) {
+                System.out.println("      " + job.message().lines().findFirst().orElse(""));
             }
         }
         return 0;

@@ -1,8 +1,8 @@
 package dev.uvm.client;
 
 import dev.uvm.protocol.ExitStatus;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.uvm.protocol.Wire;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,13 +36,13 @@ final class KillCommand implements Callable<Integer> {
             return ExitStatus.USAGE;
         }
         try {
-            JsonNode r = main.requestRunning(Wire.message("kill").put("job", job).put("signal", number),
-                    " (so there are no jobs)");
+            DaemonMessage.JobSignalled r = main.requestRunning(new ClientMessage.KillJob(job, number),
+                    DaemonMessage.JobSignalled.class, " (so there are no jobs)");
             if (r == null) {
                 return 1;
             }
-            if (r.path("pending").asBoolean(false)) {
-                System.err.println("uvm: " + r.path("message").asText());
+            if (r.pending()) {
+                System.err.println("uvm: " + r.message());
             }
             return 0;
         } catch (DaemonConnection.DaemonError e) {

@@ -1,7 +1,8 @@
 package dev.uvm.client;
 
 import dev.uvm.protocol.ExitStatus;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import java.io.EOFException;
 import java.io.FileDescriptor;
@@ -32,7 +33,7 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         try (DaemonConnection conn = main.connect(false)) {
-            conn.send(Wire.message("logs").put("job", job).put("follow", follow));
+            conn.send(new ClientMessage.ReadLog(job, follow));
             OutputStream stdout = new FileOutputStream(FileDescriptor.out);
             while (true) {
                 Wire.Frame f = Wire.read(conn.in);
@@ -40,12 +41,12 @@ final class LogsCommand implements Callable<Integer> {
                     case Wire.STDOUT -> stdout.write(f.payload());
                     case Wire.STDERR -> System.err.write(f.payload());
                     case Wire.CONTROL -> {
-                        JsonNode msg = f.json();
-                        if ("error".equals(msg.path("type").asText())) {
-                            System.err.println("uvm: " + msg.path("message").asText());
-                            return msg.path("code").asInt(1);
+                        DaemonMessage msg = DaemonMessage.decode(f, null);
+                        if (msg instanceof DaemonMessage.Failure e) {
+                            System.err.println("uvm: " + e.message());
+                            return e.code();
                         }
-                        if ("end".equals(msg.path("type").asText())) {
+                        if (msg instanceof DaemonMessage.LogEnd) {
                             return 0;
                         }
                     }

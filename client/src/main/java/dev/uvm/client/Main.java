@@ -6,6 +6,8 @@ import dev.uvm.config.ConfigLocator;
 import dev.uvm.config.ConfigLoader;
 import dev.uvm.config.DaemonConfig;
 import dev.uvm.config.Locations;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -215,10 +217,10 @@ public final class Main {
      * {@code null} after printing "no daemon is running on SOCKET" and {@code whenNone} to stderr.
      * An error answer is thrown as {@link DaemonConnection.DaemonError}.
      */
-    com.fasterxml.jackson.databind.JsonNode requestRunning(com.fasterxml.jackson.databind.node.ObjectNode message,
-                                                          String whenNone) throws java.io.IOException {
+    <T extends DaemonMessage.Result> T requestRunning(ClientMessage message, Class<T> result, String whenNone)
+            throws java.io.IOException {
         try (DaemonConnection conn = connect(false)) {
-            return conn.request(message);
+            return conn.request(message, result);
         } catch (DaemonConnection.DaemonError e) {
             throw e;
         } catch (java.io.IOException e) {

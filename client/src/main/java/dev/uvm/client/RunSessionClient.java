@@ -1,9 +1,8 @@
 package dev.uvm.client;
 
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.ExitStatus;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.uvm.protocol.Wire;
 import java.io.EOFException;
 import java.io.FileDescriptor;
@@ -47,11 +46,11 @@ final class RunSessionClient {
         RawTerminal term = tty && RawTerminal.available() ? RawTerminal.enter() : null;
         Outcome outcome;
         try {
-            ObjectNode req = request(vm, argv, env);
+            ClientMessage.Run req = ClientMessage.Run.of(vm, argv, env);
             if (term != null) {
                 Size size = term.size();
-                req.put("tty", true).put("rows", Math.max(1, size.getRows())).put("cols", Math.max(1, size.getColumns()));
-                addTerm((ArrayNode) req.get("env"), env);
+                req = new ClientMessage.Run(vm, argv, withTerm(env), true, clamp(size.getRows()), clamp(size.getColumns()),
+                        false);
             }
             conn.send(req);
             if (term != null) {
@@ -76,31 +75,33 @@ final class RunSessionClient {
 
     /** Starts a background job; prints its id and returns once it runs in the guest. */
     int detach(String vm, List<String> argv, List<String> env) throws IOException {
-        conn.send(request(vm, argv, env).put("detach", true));
-        JsonNode answer = conn.receive();
-        if ("error".equals(answer.path("type").asText())) {
-            System.err.println("uvm: " + answer.path("message").asText());
-            return answer.path("code").asInt(ExitStatus.UVM_ERROR);
+        conn.send(new ClientMessage.Run(vm, argv, env, false, 0, 0, true));
+        DaemonMessage answer = conn.receive(null);
+        if (answer instanceof DaemonMessage.Failure f) {
+            System.err.println("uvm: " + f.message());
+            return f.code();
         }
-        System.out.println(answer.path("job").asText());
+        if (!(answer instanceof DaemonMessage.Started started)) {
+            throw new Wire.ProtocolException("the daemon answered " + answer.type() + " to a detached run");
+        }
+        System.out.println(started.job());
         return 0;
     }
 
-    private static ObjectNode request(String vm, List<String> argv, List<String> env) {
-        ObjectNode req = Wire.message("run").put("vm", vm);
-        ArrayNode a = req.putArray("argv");
-        argv.forEach(a::add);
-        ArrayNode e = req.putArray("env");
-        env.forEach(e::add);
-        return req;
+    /** A terminal dimension the protocol accepts (1 to 65535 cells). */
+    private static int clamp(int cells) {
+        return Math.max(1, Math.min(ClientMessage.Run.MAX_TERMINAL_CELLS, cells));
     }
 
-    /** Passes the terminal type on, unless the user set TERM with {@code -e}. */
-    private static void addTerm(ArrayNode envNode, List<String> env) {
+    /** The environment with the terminal type passed on, unless the user set TERM with {@code -e}. */
+    private static List<String> withTerm(List<String> env) {
         String term = System.getenv("TERM");
-        if (term != null && !term.isBlank() && env.stream().noneMatch(s -> s.startsWith("TERM="))) {
-            envNode.add("TERM=" + term);
+        if (term == null || term.isBlank() || env.stream().anyMatch(s -> s.startsWith("TERM="))) {
+            return env;
         }
+        List<String> out = new java.util.ArrayList<>(env);
+        out.add("TERM=" + term);
+        return out;
     }
 
     private Outcome receive() throws IOException {
@@ -117,18 +118,14 @@ final class RunSessionClient {
                     }
                     case Wire.STDERR -> write(stderr, f.payload());
                     case Wire.CONTROL -> {
-                        JsonNode msg = f.json();
-                        switch (msg.path("type").asText()) {
-                            case "exit" -> {
-                                return new Outcome(msg.path("code").asInt(), null);
-                            }
-                            case "error" -> {
-                                return new Outcome(msg.path("code").asInt(ExitStatus.UVM_ERROR), msg.path("message").asText());
-                            }
-                            default -> {
-                                // "started" and informational messages need no action.
-                            }
+                        DaemonMessage msg = DaemonMessage.decode(f, null);
+                        if (msg instanceof DaemonMessage.Exit x) {
+                            return new Outcome(x.code(), null);
                         }
+                        if (msg instanceof DaemonMessage.Failure e) {
+                            return new Outcome(e.code(), e.message());
+                        }
+                        // "started" needs no action.
                     }
                     default -> throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from daemon");
                 }
@@ -170,7 +167,7 @@ final class RunSessionClient {
     private void resize(int rows, int cols) {
         if (rows > 0 && cols > 0) {
             try {
-                conn.send(Wire.message("resize").put("rows", rows).put("cols", cols));
+                conn.send(new ClientMessage.Resize(clamp(rows), clamp(cols)));
             } catch (IOException ignored) {
                 // The session is ending; the main thread reports how.
             }
@@ -184,7 +181,7 @@ final class RunSessionClient {
             try {
                 Signal.handle(new Signal(name), s -> {
                     try {
-                        conn.send(Wire.message("signal").put("signal", number));
+                        conn.send(new ClientMessage.Signal(number));
                     } catch (IOException ignored) {
                         // The session is ending anyway.
                     }

@@ -1,7 +1,7 @@
 package dev.uvm.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.uvm.protocol.Wire;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,10 +24,10 @@ final class ShutdownCommand implements Callable<Integer> {
 
     static int stop(Main main, String vm, boolean force) throws IOException {
         try {
-            JsonNode r = main.requestRunning(Wire.message("shutdown").put("vm", vm).put("force", force),
-                    "; nothing to stop");
+            DaemonMessage.Stopped r = main.requestRunning(new ClientMessage.Shutdown(vm, force),
+                    DaemonMessage.Stopped.class, "; nothing to stop");
             if (r != null) {
-                System.err.println("uvm: stopped " + r.path("stopped"));
+                System.err.println("uvm: stopped " + r.stopped());
             }
             return 0;
         } catch (DaemonConnection.DaemonError e) {

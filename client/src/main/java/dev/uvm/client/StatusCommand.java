@@ -1,10 +1,8 @@
 package dev.uvm.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.uvm.protocol.Wire;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,21 +19,29 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        JsonNode result = main.requestRunning(Wire.message("status"),
+        DaemonMessage.Status s = main.requestRunning(new ClientMessage.GetStatus(), DaemonMessage.Status.class,
                 " (it starts with the first `uvm run`, or with `uvm daemon`)");
-        if (result == null) {
+        if (s == null) {
             return 1;
         }
         if (json) {
-            System.out.println(Wire.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(result));
+            System.out.println(s.prettyJson());
             return 0;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = result.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getKey().equals("type")) {
-                System.out.printf("%-15s %s%n", e.getKey() + ":", e.getValue().isNull() ? "-" : e.getValue().asText());
-            }
-        }
+        line("version", s.version());
+        line("pid", s.pid());
+        line("socket", s.socket());
+        line("config", s.config());
+        line("stateDir", s.stateDir());
+        line("backend", s.backend());
+        line("acceleration", s.acceleration());
+        line("metricsAddress", s.metricsAddress());
+        line("clients", s.clients());
+        line("configStatus", s.configStatus());
         return 0;
+    }
+
+    private static void line(String key, Object value) {
+        System.out.printf("%-15s %s%n", key + ":", value == null ? "-" : value);
     }
 }

@@ -1,6 +1,7 @@
 package dev.uvm.client;
 
-import dev.uvm.protocol.Wire;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class StopDaemonCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Path sock = main.socketPath();
         try (DaemonConnection conn = main.connect(false)) {
-            conn.request(Wire.message("stop-daemon").put("force", force));
+            conn.request(new ClientMessage.StopDaemon(force), DaemonMessage.DaemonStopping.class);
         } catch (IOException e) {
             if (!DaemonConnection.noDaemon(e)) {
                 throw e;

@@ -1,25 +1,23 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.ExitStatus;
-import dev.uvm.protocol.Wire;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.uvm.qemu.ProcStatus;
 import dev.uvm.core.lifecycle.StopReason;
-import dev.uvm.core.lifecycle.VmState;
 import dev.uvm.core.lifecycle.VmStatus;
 import dev.uvm.core.lifecycle.WarmUp;
+import dev.uvm.io.ChannelStreams;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.VmInfo;
+import dev.uvm.protocol.Wire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import dev.uvm.io.ChannelStreams;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,8 +39,6 @@ final class ConnectionHandler implements Runnable {
     /** Connections served at once (each holds a thread and about 80 KiB of buffers); more are refused. */
     static final int MAX_CONNECTIONS = 512;
     private static final Semaphore OPEN = new Semaphore(MAX_CONNECTIONS);
-    /** Requests still served while the daemon stops. */
-    private static final Set<String> READ_ONLY = Set.of("status", "list", "jobs", "logs");
 
     private final SocketChannel socket;
     private final Daemon daemon;
@@ -66,41 +62,25 @@ final class ConnectionHandler implements Runnable {
         // The socket is closed in finally, not by try-with-resources: the catch clauses still answer on it.
         try {
             DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(socket), 1 << 14));
-            JsonNode hello = Wire.read(in).json();
-            if (!"hello".equals(hello.path("type").asText())) {
+            if (!(ClientMessage.decode(Wire.read(in)) instanceof ClientMessage.Hello hello)) {
                 throw new Wire.ProtocolException("the first message must be hello");
             }
-            int version = hello.path("version").asInt(-1);
-            if (version != Wire.VERSION) {
-                throw new Wire.ProtocolException("protocol version " + version + " is not supported; this daemon"
-                        + " speaks version " + Wire.VERSION + " (use the uvm client of the same release)");
+            if (hello.version() != Wire.VERSION) {
+                throw new Wire.ProtocolException("protocol version " + hello.version() + " is not supported; this"
+                        + " daemon speaks version " + Wire.VERSION + " (use the uvm client of the same release)");
             }
-            Wire.send(out, Wire.message("hello").put("version", Wire.VERSION).put("daemon", ExitStatus.RELEASE));
-            JsonNode req = Wire.read(in).json();
+            Wire.send(out, DaemonMessage.Hello.current());
+            ClientMessage request = ClientMessage.decode(Wire.read(in));
             deadline.cancel(false);
-            String type = req.path("type").asText();
-            if (daemon.isStopping() && !READ_ONLY.contains(type)) {
-                Wire.send(out, Wire.error("the uvm daemon is shutting down; try again in a moment").put("code", ExitStatus.UVM_ERROR));
+            if (daemon.isStopping() && !readOnly(request)) {
+                Wire.send(out, DaemonMessage.Failure.ofUvm("the uvm daemon is shutting down; try again in a moment"));
                 return;
             }
-            switch (type) {
-                case "run" -> run(RunRequest.parse(req), in, out);
-                case "jobs" -> Wire.send(out, new JobRequests(daemon.jobs()).list());
-                case "logs" -> new JobRequests(daemon.jobs()).logs(req, in, out);
-                case "kill" -> Wire.send(out, new JobRequests(daemon.jobs()).kill(req));
-                case "list" -> Wire.send(out, list());
-                case "status" -> Wire.send(out, daemon.status());
-                case "shutdown" -> Wire.send(out, shutdown(req));
-                case "stop-daemon" -> {
-                    Wire.send(out, Wire.message("result").put("message", "daemon stopping"));
-                    daemon.stopAsync(req.path("force").asBoolean(false));
-                }
-                default -> throw new Wire.ProtocolException("unknown request type \"" + type + "\"");
-            }
+            serve(request, in, out);
         } catch (Wire.ProtocolException e) {
             log.info("closing a client connection: protocol error: {}", e.getMessage());
             try {
-                Wire.send(out, Wire.error("protocol error: " + e.getMessage()).put("code", ExitStatus.UVM_ERROR));
+                Wire.send(out, DaemonMessage.Failure.ofUvm("protocol error: " + e.getMessage()));
             } catch (IOException ignored) {
                 // The client is gone.
             }
@@ -115,62 +95,70 @@ final class ConnectionHandler implements Runnable {
         }
     }
 
+    /** Requests still served while the daemon stops. */
+    private static boolean readOnly(ClientMessage request) {
+        return request instanceof ClientMessage.GetStatus || request instanceof ClientMessage.ListVms
+                || request instanceof ClientMessage.ListJobs || request instanceof ClientMessage.ReadLog;
+    }
+
+    private void serve(ClientMessage request, DataInputStream in, OutputStream out) throws IOException {
+        JobRequests jobs = new JobRequests(daemon.jobs());
+        if (request instanceof ClientMessage.Run run) {
+            RunRequest r = RunRequest.of(run);
+            if (r.detach()) {
+                Wire.send(out, jobs.detach(r));
+            } else {
+                new RunSession(daemon.scheduler(), r, in, out).run();
+            }
+        } else if (request instanceof ClientMessage.ListJobs) {
+            Wire.send(out, jobs.list());
+        } else if (request instanceof ClientMessage.ReadLog logs) {
+            jobs.logs(logs, in, out);
+        } else if (request instanceof ClientMessage.KillJob kill) {
+            Wire.send(out, jobs.kill(kill));
+        } else if (request instanceof ClientMessage.ListVms) {
+            Wire.send(out, list());
+        } else if (request instanceof ClientMessage.GetStatus) {
+            Wire.send(out, daemon.status());
+        } else if (request instanceof ClientMessage.Shutdown shutdown) {
+            Wire.send(out, shutdown(shutdown));
+        } else if (request instanceof ClientMessage.StopDaemon stop) {
+            Wire.send(out, new DaemonMessage.DaemonStopping("daemon stopping"));
+            daemon.stopAsync(stop.force());
+        } else {
+            throw new Wire.ProtocolException("\"" + request.type() + "\" is not a request (it belongs in a run)");
+        }
+    }
+
     private void refuse(OutputStream out, String message) {
         log.warn("refusing a client connection: {}", message);
         try (socket) {
-            Wire.send(out, Wire.error(message).put("code", ExitStatus.UVM_ERROR));
+            Wire.send(out, DaemonMessage.Failure.ofUvm(message));
         } catch (IOException ignored) {
             // The client is gone.
         }
     }
 
-    private void run(RunRequest request, DataInputStream in, OutputStream out) throws IOException {
-        if (request.detach()) {
-            Wire.send(out, new JobRequests(daemon.jobs()).detach(request));
-        } else {
-            new RunSession(daemon.scheduler(), request, in, out).run();
-        }
-    }
-
-    private ObjectNode list() {
-        ArrayNode vms = Wire.mapper().createArrayNode();
+    private DaemonMessage.VmList list() {
+        List<VmInfo> vms = new ArrayList<>();
         for (VmStatus s : daemon.scheduler().list().join()) {
-            ObjectNode n = vms.addObject();
-            n.put("name", s.name()).put("state", s.state().label())
-                    .put("foregroundSessions", s.foregroundSessions())
-                    .put("backgroundSessions", s.backgroundSessions())
-                    .put("uptimeMillis", s.uptimeMillis()).put("pid", s.vmmPid())
-                    .put("memoryBytes", s.memoryBytes())
-                    .put("hostResidentBytes", s.vmmPid() > 0 ? ProcStatus.residentBytes(s.vmmPid()) : -1)
-                    .put("idleTimeoutMillis", s.idleTimeoutMillis())
-                    .put("idleDeadlineMillis", s.idleDeadlineMillis())
-                    .put("retryAtMillis", s.retryAtMillis());
             WarmUp.Status warm = daemon.warmUp().status(s.name()).join();
-            n.put("keepAliveActive", warm.keepAliveActive()).put("nextKeepAliveMillis", warm.nextKeepAliveMillis())
-                    .put("nextPrewarmMillis", warm.nextPrewarmMillis());
-            var pending = n.putArray("pendingChanges");
-            daemon.config().pending(s.name()).forEach(pending::add);
-            n.put("lastStopReason", s.lastStopReason());
-            n.put("lastError", s.lastError());
+            vms.add(new VmInfo(s.name(), s.state().label(), s.foregroundSessions(), s.backgroundSessions(),
+                    s.uptimeMillis(), s.vmmPid(), s.memoryBytes(), s.hostResidentBytes(), s.idleTimeoutMillis(),
+                    s.idleDeadlineMillis(), s.retryAtMillis(), warm.keepAliveActive(), warm.nextKeepAliveMillis(),
+                    warm.nextPrewarmMillis(), daemon.config().pending(s.name()), s.lastStopReason(), s.lastError()));
         }
-        ObjectNode result = Wire.message("result");
-        result.set("vms", vms);
-        return result;
+        return new DaemonMessage.VmList(vms);
     }
 
-    private ObjectNode shutdown(JsonNode req) {
-        String vm = req.hasNonNull("vm") ? req.get("vm").asText() : null;
-        boolean force = req.path("force").asBoolean(false);
-        List<String> hit = daemon.scheduler().shutdown(vm, StopReason.SHUTDOWN, force).join();
-        if (vm != null && hit.isEmpty()) {
-            return Wire.error("no VM named '" + vm + "' is configured").put("code", 1);
+    private DaemonMessage shutdown(ClientMessage.Shutdown request) {
+        List<String> hit = daemon.scheduler().shutdown(request.vm(), StopReason.SHUTDOWN, request.force()).join();
+        if (request.vm() != null && hit.isEmpty()) {
+            return new DaemonMessage.Failure("no VM named '" + request.vm() + "' is configured", ExitStatus.BAD_REQUEST);
         }
         long until = System.currentTimeMillis() + daemon.maxStopMillis();
         while (System.currentTimeMillis() < until) {
-            boolean done = daemon.scheduler().list().join().stream()
-                    .filter(s -> hit.contains(s.name()))
-                    .allMatch(s -> s.state() == VmState.STOPPED || s.state() == VmState.FAILED);
-            if (done) {
+            if (daemon.scheduler().stopped(hit).join()) {
                 break;
             }
             try {
@@ -180,10 +168,7 @@ final class ConnectionHandler implements Runnable {
                 break;
             }
         }
-        ObjectNode result = Wire.message("result");
-        ArrayNode stopped = result.putArray("stopped");
-        hit.forEach(stopped::add);
-        return result;
+        return new DaemonMessage.Stopped(hit);
     }
 
     private void closeQuietly() {

@@ -1,8 +1,7 @@
 package dev.uvm.daemon;
 
 import dev.uvm.protocol.ExitStatus;
-import dev.uvm.protocol.Wire;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.config.ConfigWatcher;
 import dev.uvm.config.LoadedConfig;
 import dev.uvm.config.UvmConfig;
@@ -234,17 +233,12 @@ public final class Daemon {
                 .orElse(30_000) + 15_000;
     }
 
-    ObjectNode status() {
-        ObjectNode s = Wire.message("result");
-        s.put("version", ExitStatus.RELEASE).put("pid", ProcessHandle.current().pid()).put("socket", socketPath.toString())
-                .put("config", configFile == null ? null : configFile.toString())
-                .put("stateDir", stateDir.toString()).put("backend", driver.name())
-                .put("acceleration", driver.describe())
-                .put("metricsAddress", metricsBound == null ? "off" : metricsBound)
-                .put("clients", connections.get())
-                .put("configStatus", reloader.lastRejection() == null ? "in force"
+    DaemonMessage.Status status() {
+        return new DaemonMessage.Status(ExitStatus.RELEASE, ProcessHandle.current().pid(), socketPath.toString(),
+                configFile == null ? null : configFile.toString(), stateDir.toString(), driver.name(),
+                driver.describe(), metricsBound == null ? "off" : metricsBound, connections.get(),
+                reloader.lastRejection() == null ? "in force"
                         : "last change rejected, previous configuration in force: " + reloader.lastRejection());
-        return s;
     }
 
     /** Stops in the background (for a client's stop-daemon request). */

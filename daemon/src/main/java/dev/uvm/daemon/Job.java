@@ -1,7 +1,6 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.Wire;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.uvm.protocol.JobInfo;
 import dev.uvm.agent.AgentChannel;
 import dev.uvm.agent.ChannelListener;
 import dev.uvm.vm.RunningVm;
@@ -201,20 +200,10 @@ final class Job {
         };
     }
 
-    ObjectNode toJson() {
-        ObjectNode n = Wire.mapper().createObjectNode();
-        n.put("id", String.valueOf(id)).put("vm", request.vm());
-        var argv = n.putArray("argv");
-        request.exec().argv().forEach(argv::add);
-        n.put("state", state.label());
-        if (state == State.EXITED) {
-            n.put("exitCode", exitCode);
-        } else {
-            n.putNull("exitCode");
-        }
-        n.put("startedMillis", startedMillis).put("endedMillis", endedMillis)
-                .put("logBytes", output.size()).put("message", message);
-        return n;
+    /** The job as {@code uvm jobs} shows it. */
+    JobInfo info() {
+        return new JobInfo(String.valueOf(id), request.vm(), request.exec().argv(), state.label(),
+                state == State.EXITED ? exitCode : null, startedMillis, endedMillis, output.size(), message);
     }
 
     private ChannelListener listener() {

@@ -1,10 +1,9 @@
 package dev.uvm.daemon;
 
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.ExitStatus;
 import dev.uvm.protocol.Wire;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,40 +30,34 @@ final class JobRequests {
     }
 
     /** Starts a job and answers once its process runs in the guest, or why it could not. */
-    ObjectNode detach(RunRequest request) throws IOException {
+    DaemonMessage detach(RunRequest request) throws IOException {
         Job job = jobs.start(request);
         try {
             job.started().get(START_WAIT_MINUTES, TimeUnit.MINUTES);
         } catch (ExecutionException e) {
-            return Wire.error(job.describeState()).put("code", ExitStatus.UVM_ERROR)
-                    .put("job", String.valueOf(job.id));
+            return new DaemonMessage.Failure(job.describeState(), ExitStatus.UVM_ERROR, String.valueOf(job.id));
         } catch (TimeoutException e) {
             // Still booting: the job exists and will run; the client gets its id now.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting job " + job.id);
         }
-        return Wire.message("started").put("vm", request.vm()).put("job", String.valueOf(job.id))
-                .put("state", job.state().label());
+        return new DaemonMessage.Started(request.vm(), String.valueOf(job.id), job.state().label());
     }
 
-    ObjectNode list() {
-        ObjectNode result = Wire.message("result");
-        ArrayNode all = result.putArray("jobs");
-        jobs.all().forEach(j -> all.add(j.toJson()));
-        return result;
+    DaemonMessage.JobList list() {
+        return new DaemonMessage.JobList(jobs.all().stream().map(Job::info).toList());
     }
 
-    ObjectNode kill(JsonNode req) throws IOException {
-        int signal = RunSession.signal(req.has("signal") ? req : Wire.message("kill").put("signal", 15));
+    DaemonMessage kill(ClientMessage.KillJob request) throws IOException {
         try {
-            Job job = jobs.get(jobId(req));
+            Job job = jobs.get(request.job());
             boolean pending = job.state() == Job.State.STARTING;
-            String done = job.signal(signal);
-            return Wire.message("result").put("job", String.valueOf(job.id)).put("signal", signal)
-                    .put("pending", pending && done.contains("will be sent")).put("message", done);
+            String done = job.signal(request.signal());
+            return new DaemonMessage.JobSignalled(String.valueOf(job.id), request.signal(),
+                    pending && done.contains("will be sent"), done);
         } catch (Jobs.NoSuchJobException | IllegalStateException e) {
-            return Wire.error(e.getMessage()).put("code", 1);
+            return new DaemonMessage.Failure(e.getMessage(), ExitStatus.BAD_REQUEST);
         }
     }
 
@@ -72,15 +65,15 @@ final class JobRequests {
      * Streams a job's log as STDOUT frames, then an {@code end} message with the job's state;
      * with {@code follow}, keeps streaming until the job ends or the client goes away.
      */
-    void logs(JsonNode req, DataInputStream in, OutputStream out) throws IOException {
+    void logs(ClientMessage.ReadLog request, DataInputStream in, OutputStream out) throws IOException {
         Job job;
         try {
-            job = jobs.get(jobId(req));
+            job = jobs.get(request.job());
         } catch (Jobs.NoSuchJobException e) {
-            Wire.send(out, Wire.error(e.getMessage()).put("code", 1));
+            Wire.send(out, new DaemonMessage.Failure(e.getMessage(), ExitStatus.BAD_REQUEST));
             return;
         }
-        boolean follow = req.path("follow").asBoolean(false);
+        boolean follow = request.follow();
         Thread follower = Thread.currentThread();
         Thread watcher = null;
         if (follow) {
@@ -117,11 +110,8 @@ final class JobRequests {
                     job.output.awaitBeyond(position, FOLLOW_POLL_MILLIS);
                 }
             }
-            ObjectNode end = Wire.message("end").put("job", String.valueOf(job.id)).put("state", job.state().label());
-            if (job.state() == Job.State.EXITED) {
-                end.put("exitCode", job.exitCode());
-            }
-            Wire.send(out, end);
+            Wire.send(out, new DaemonMessage.LogEnd(String.valueOf(job.id), job.state().label(),
+                    job.state() == Job.State.EXITED ? job.exitCode() : null));
         } catch (InterruptedException e) {
             // The client went away while following.
         } finally {
@@ -129,13 +119,5 @@ final class JobRequests {
                 watcher.interrupt();
             }
         }
-    }
-
-    private static String jobId(JsonNode req) throws Wire.ProtocolException {
-        JsonNode id = req.path("job");
-        if (!id.isTextual() && !id.canConvertToInt()) {
-            throw new Wire.ProtocolException(req.path("type").asText() + " needs a \"job\" id");
-        }
-        return id.asText();
     }
 }

@@ -1,6 +1,6 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import java.io.IOException;
 import dev.uvm.io.ChannelStreams;
@@ -48,8 +48,7 @@ final class PeerCheck {
                 return true;
             }
             log.warn("refused a client running as user {} (the daemon runs as {})", user.getName(), OWNER);
-            byte[] json = Wire.mapper().writeValueAsBytes(Wire.error(refusal(user.getName(), socketGroup)).put("code", ExitStatus.UVM_ERROR));
-            Wire.write(ChannelStreams.out(ch), Wire.CONTROL, json, 0, json.length);
+            Wire.send(ChannelStreams.out(ch), DaemonMessage.Failure.ofUvm(refusal(user.getName(), socketGroup)));
             ch.close();
             return false;
         } catch (IOException | UnsupportedOperationException e) {

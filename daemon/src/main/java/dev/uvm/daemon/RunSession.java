@@ -1,8 +1,8 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.uvm.agent.AgentChannel;
 import dev.uvm.agent.ChannelListener;
 import dev.uvm.agent.ExecRequest;
@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 final class RunSession {
     private static final Logger log = LoggerFactory.getLogger(RunSession.class);
     private static final int SIGKILL = 9;
-    /** Highest signal number on Linux (SIGRTMAX). */
-    static final int MAX_SIGNAL = 64;
 
     private sealed interface Event permits VmReady, VmFailed, Output, Exited, Broken, Lost, ClientGone {
     }
@@ -96,7 +94,7 @@ final class RunSession {
                         return;
                     }
                     channel.complete(ch);
-                    Wire.send(out, Wire.message("started").put("vm", vmName));
+                    Wire.send(out, new DaemonMessage.Started(vmName));
                 } else if (ev instanceof VmFailed f) {
                     fail(f.message());
                     return;
@@ -104,7 +102,7 @@ final class RunSession {
                     Wire.write(out, o.type(), o.data(), 0, o.data().length);
                     ch.acknowledgeOutput(o.data().length);
                 } else if (ev instanceof Exited x) {
-                    Wire.send(out, Wire.message("exit").put("code", x.status()));
+                    Wire.send(out, new DaemonMessage.Exit(x.status()));
                     return;
                 } else if (ev instanceof Broken b) {
                     Event lost = events.poll(3, TimeUnit.SECONDS);
@@ -144,7 +142,7 @@ final class RunSession {
     }
 
     private void fail(String message) throws IOException {
-        Wire.send(out, Wire.error(message).put("code", ExitStatus.UVM_ERROR));
+        Wire.send(out, DaemonMessage.Failure.ofUvm(message));
     }
 
     private ChannelListener listener() {
@@ -171,15 +169,6 @@ final class RunSession {
         };
     }
 
-    /** The signal number of a {@code signal} message: 1 to 64. */
-    static int signal(JsonNode msg) throws Wire.ProtocolException {
-        JsonNode n = msg.path("signal");
-        if (!n.canConvertToInt() || n.asInt() < 1 || n.asInt() > MAX_SIGNAL) {
-            throw new Wire.ProtocolException("\"signal\" must be a signal number from 1 to " + MAX_SIGNAL + ", got " + n);
-        }
-        return n.asInt();
-    }
-
     /** Forwards the client's stdin and control messages to the guest process. */
     private void readClient() {
         try {
@@ -193,13 +182,13 @@ final class RunSession {
                         ch.writeStdin(f.payload(), 0, f.payload().length);
                     }
                 } else if (f.type() == Wire.CONTROL) {
-                    JsonNode msg = f.json();
-                    switch (msg.path("type").asText()) {
-                        case "signal" -> channel.join().signal(signal(msg));
-                        case "resize" -> channel.join().resize(RunRequest.dimension(msg, "rows", 24),
-                                RunRequest.dimension(msg, "cols", 80));
-                        default -> throw new Wire.ProtocolException("unexpected control message \""
-                                + msg.path("type").asText() + "\" during a run");
+                    ClientMessage msg = ClientMessage.decode(f);
+                    if (msg instanceof ClientMessage.Signal s) {
+                        channel.join().signal(s.signal());
+                    } else if (msg instanceof ClientMessage.Resize r) {
+                        channel.join().resize(r.rows(), r.cols());
+                    } else {
+                        throw new Wire.ProtocolException("unexpected control message \"" + msg.type() + "\" during a run");
                     }
                 } else {
                     throw new Wire.ProtocolException("a client may not send frame type " + f.type());
@@ -210,7 +199,7 @@ final class RunSession {
             events.add(new ClientGone("session ended"));
         } catch (Wire.ProtocolException e) {
             try {
-                Wire.send(out, Wire.error("protocol error: " + e.getMessage()).put("code", ExitStatus.UVM_ERROR));
+                Wire.send(out, DaemonMessage.Failure.ofUvm("protocol error: " + e.getMessage()));
             } catch (IOException ignored) {
                 // The client is gone as well.
             }

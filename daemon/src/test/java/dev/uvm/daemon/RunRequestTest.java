@@ -1,82 +1,43 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.Wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import dev.uvm.agent.AgentFrame;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.Wire;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Validation of run requests: what the daemon accepts, and the error for everything else. */
+/** A run message becomes the agent's EXEC request, if it fits one frame. */
 class RunRequestTest {
-    private static final String RUN = "{\"type\":\"run\",";
-
     @Test
-    void minimalRequest_getsDefaults() throws IOException {
-        RunRequest r = RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"uname\",\"-a\"]}"));
-        assertEquals("default", r.vm());
-        assertEquals(List.of("uname", "-a"), r.exec().argv());
-        assertEquals(List.of(), r.exec().env());
-        assertFalse(r.exec().pty());
-        assertFalse(r.detach());
-    }
-
-    @Test
-    void ttyRequest_carriesItsSize_andDetachIsKept() throws IOException {
-        RunRequest t = RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true,"
-                + "\"rows\":50,\"cols\":200,"
-                + "\"env\":[\"TERM=xterm\"],\"vm\":\"big\"}"));
+    void ttyRun_carriesItsSizeToTheAgent_andDetachIsKept() throws Wire.ProtocolException {
+        RunRequest t = RunRequest.of(new ClientMessage.Run("big", List.of("sh"), List.of("TERM=xterm"), true, 50, 200,
+                false));
+        assertEquals("big", t.vm());
         assertTrue(t.exec().pty());
         assertEquals(50, t.exec().rows());
         assertEquals(200, t.exec().cols());
-        assertEquals("big", t.vm());
-        assertTrue(RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"sleep\",\"9\"],\"detach\":true}")).detach());
+        assertEquals(List.of("TERM=xterm"), t.exec().env());
+        assertTrue(RunRequest.of(new ClientMessage.Run("default", List.of("sleep", "9"), List.of(), false, 0, 0, true))
+                .detach());
     }
 
     @Test
-    void invalidRequests_areProtocolErrors_thatSayWhy() {
-        Map<String, String> cases = Map.ofEntries(
-                Map.entry("{\"type\":\"run\"}", "non-empty \"argv\""),
-                Map.entry(RUN + "\"argv\":[]}", "non-empty \"argv\""),
-                Map.entry(RUN + "\"argv\":\"ls\"}", "\"argv\" must be an array of strings"),
-                Map.entry(RUN + "\"argv\":[\"ls\",null]}", "must be an array of strings, found NULL"),
-                Map.entry(RUN + "\"argv\":[\"ls\"],\"vm\":7}", "\"vm\" must be a string"),
-                Map.entry(RUN + "\"argv\":[\"ls\"],\"env\":[\"=x\"]}", "is not KEY=VALUE"),
-                Map.entry(RUN + "\"argv\":[\"l\\u0000s\"]}", "NUL byte"),
-                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"rows\":0}", "\"rows\" must be a number from 1"),
-                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"cols\":65536}", "\"cols\" must be a number"),
-                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"cols\":\"wide\"}", "\"cols\" must be a number"),
-                Map.entry(RUN + "\"argv\":[\"sh\"],\"tty\":true,\"detach\":true}", "cannot have a terminal"));
-        cases.forEach((request, message) -> {
-            Wire.ProtocolException e = assertThrows(Wire.ProtocolException.class, () -> RunRequest.parse(json(request)),
-                    request);
-            assertTrue(e.getMessage().contains(message), request + " -> " + e.getMessage());
-        });
-    }
-
-    @Test
-    void commandLineOverTheAgentsExecLimit_isRefused() throws IOException {
+    void commandLineOverTheAgentsExecLimit_isRefused() {
         String big = "x".repeat(70_000);
         Wire.ProtocolException e = assertThrows(Wire.ProtocolException.class,
-                () -> RunRequest.parse(json("{\"type\":\"run\",\"argv\":[\"echo\",\"" + big + "\"]}")));
-        assertTrue(e.getMessage().contains("the limit is 65536"), e.getMessage());
+                () -> RunRequest.of(ClientMessage.Run.of("default", List.of("echo", big), List.of())));
+        assertTrue(e.getMessage().contains("the limit is " + AgentFrame.MAX_PAYLOAD), e.getMessage());
     }
 
     @Test
-    void signalNumbers_outsideOneTo64_areRefused() throws IOException {
-        assertEquals(15, RunSession.signal(json("{\"type\":\"signal\",\"signal\":15}")));
-        for (String bad : new String[] {"0", "65", "-9", "\"TERM\"", "null"}) {
-            assertThrows(Wire.ProtocolException.class, () -> RunSession.signal(json("{\"type\":\"signal\",\"signal\":"
-                    + bad + "}")), bad);
-        }
-    }
-
-    private static JsonNode json(String text) throws IOException {
-        return Wire.mapper().readTree(text);
+    void commandLineThatJustFits_isAccepted() throws Wire.ProtocolException {
+        // 13 bytes of header, "echo\0", then the argument and its NUL.
+        String fits = "x".repeat(AgentFrame.MAX_PAYLOAD - 13 - 5 - 1);
+        assertEquals(fits, RunRequest.of(ClientMessage.Run.of("default", List.of("echo", fits), List.of()))
+                .exec().argv().get(1));
     }
 }

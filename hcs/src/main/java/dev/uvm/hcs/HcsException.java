@@ -117,7 +117,7 @@ public class HcsException extends RuntimeException {
 
     /** No compute system has that id (any more). */
     public boolean isNotFound() {
-        return hresult == HResult.HCS_E_SYSTEM_NOT_FOUND || hresult == HResult.E_NOT_FOUND;
+        return hresult == HResult.HCS_E_SYSTEM_BAD_REQUEST || hresult == HResult.E_BAD_REQUEST;
     }
 
     public boolean isAlreadyExists() {

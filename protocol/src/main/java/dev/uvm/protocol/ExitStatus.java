@@ -8,8 +8,8 @@ package dev.uvm.protocol;
 public final class ExitStatus {
     /** The release of uvm; the client and daemon of one release speak the same protocol. */
     public static final String RELEASE = "0.1.0";
-    /** A request named something that does not exist (a job, a VM to terminate). */
-    public static final int NOT_FOUND = 1;
+    /** A request the daemon cannot do as asked: it names a job or VM that does not exist, or a job that has ended. */
+    public static final int BAD_REQUEST = 1;
     /** A bad command line or config. */
     public static final int USAGE = 2;
     /** {@code uvm daemon}: another daemon already serves the socket (so nothing was started). */

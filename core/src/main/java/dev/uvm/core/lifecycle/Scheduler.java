@@ -104,8 +104,22 @@ public final class Scheduler {
         });
     }
 
+    /**
+     * Every VM as {@code uvm list} shows it. The host memory of a running VM is measured after the
+     * snapshot, on a worker: it reads /proc, or asks HCS, which must not hold up the loop.
+     */
     public CompletableFuture<List<VmStatus>> list() {
-        return onLoop(() -> vms.values().stream().map(VmLifecycle::status).toList());
+        record Snapshot(VmStatus status, RunningVm instance) {
+        }
+        return onLoop(() -> vms.values().stream().map(lc -> new Snapshot(lc.status(), lc.instance())).toList())
+                .thenApplyAsync(snapshots -> snapshots.stream().map(s -> s.instance() == null ? s.status()
+                        : s.status().withHostResidentBytes(s.instance().hostResidentBytes())).toList(), workers);
+    }
+
+    /** Whether each of these VMs is stopped or failed (a shutdown of them is complete). */
+    public CompletableFuture<Boolean> stopped(List<String> names) {
+        return onLoop(() -> vms.values().stream().filter(lc -> names.contains(lc.name()))
+                .allMatch(lc -> lc.state() == VmState.STOPPED || lc.state() == VmState.FAILED));
     }
 
     /**

@@ -23,8 +23,8 @@ public final class HResult {
     public static final int E_INVALID_DATA = 0x8007000D;
     public static final int E_OUTOFMEMORY = 0x8007000E;
     public static final int E_INVALIDARG = 0x80070057;
-    /** HRESULT_FROM_WIN32(ERROR_NOT_FOUND). */
-    public static final int E_NOT_FOUND = 0x80070490;
+    /** HRESULT_FROM_WIN32(ERROR_BAD_REQUEST). */
+    public static final int E_BAD_REQUEST = 0x80070490;
 
     public static final int HCS_E_TERMINATED_DURING_START = 0x80370100;
     public static final int HCS_E_IMAGE_MISMATCH = 0x80370101;
@@ -38,7 +38,7 @@ public final class HResult {
     public static final int HCS_E_UNKNOWN_MESSAGE = 0x8037010B;
     public static final int HCS_E_UNSUPPORTED_PROTOCOL_VERSION = 0x8037010C;
     public static final int HCS_E_INVALID_JSON = 0x8037010D;
-    public static final int HCS_E_SYSTEM_NOT_FOUND = 0x8037010E;
+    public static final int HCS_E_SYSTEM_BAD_REQUEST = 0x8037010E;
     public static final int HCS_E_SYSTEM_ALREADY_EXISTS = 0x8037010F;
     public static final int HCS_E_SYSTEM_ALREADY_STOPPED = 0x80370110;
     public static final int HCS_E_PROTOCOL_ERROR = 0x80370111;
@@ -68,7 +68,7 @@ public final class HResult {
             Map.entry(E_INVALID_DATA, "ERROR_INVALID_DATA"),
             Map.entry(E_OUTOFMEMORY, "E_OUTOFMEMORY"),
             Map.entry(E_INVALIDARG, "E_INVALIDARG"),
-            Map.entry(E_NOT_FOUND, "ERROR_NOT_FOUND"),
+            Map.entry(E_BAD_REQUEST, "ERROR_BAD_REQUEST"),
             Map.entry(HCS_E_TERMINATED_DURING_START, "HCS_E_TERMINATED_DURING_START"),
             Map.entry(HCS_E_IMAGE_MISMATCH, "HCS_E_IMAGE_MISMATCH"),
             Map.entry(HCS_E_HYPERV_NOT_INSTALLED, "HCS_E_HYPERV_NOT_INSTALLED"),
@@ -81,7 +81,7 @@ public final class HResult {
             Map.entry(HCS_E_UNKNOWN_MESSAGE, "HCS_E_UNKNOWN_MESSAGE"),
             Map.entry(HCS_E_UNSUPPORTED_PROTOCOL_VERSION, "HCS_E_UNSUPPORTED_PROTOCOL_VERSION"),
             Map.entry(HCS_E_INVALID_JSON, "HCS_E_INVALID_JSON"),
-            Map.entry(HCS_E_SYSTEM_NOT_FOUND, "HCS_E_SYSTEM_NOT_FOUND"),
+            Map.entry(HCS_E_SYSTEM_BAD_REQUEST, "HCS_E_SYSTEM_BAD_REQUEST"),
             Map.entry(HCS_E_SYSTEM_ALREADY_EXISTS, "HCS_E_SYSTEM_ALREADY_EXISTS"),
             Map.entry(HCS_E_SYSTEM_ALREADY_STOPPED, "HCS_E_SYSTEM_ALREADY_STOPPED"),
             Map.entry(HCS_E_PROTOCOL_ERROR, "HCS_E_PROTOCOL_ERROR"),

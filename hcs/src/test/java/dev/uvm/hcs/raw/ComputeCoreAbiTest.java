@@ -205,7 +205,7 @@ class ComputeCoreAbiTest {
 
         assertEquals(HResult.HCS_E_SYSTEM_ALREADY_EXISTS, call(op -> core.HcsCreateComputeSystem(
                 Utf16String.of("abi-twice"), Utf16String.of(CONFIG), op, null, other)));
-        assertEquals(HResult.HCS_E_SYSTEM_NOT_FOUND,
+        assertEquals(HResult.HCS_E_SYSTEM_BAD_REQUEST,
                 core.HcsOpenComputeSystem(Utf16String.of("abi-nobody"), ComputeCore.GENERIC_ALL, other));
         assertEquals(HResult.E_INVALIDARG, core.HcsOpenComputeSystem(Utf16String.of("abi-twice"), 0, other));
         assertEquals(HResult.E_INVALIDARG, call(op -> core.HcsModifyComputeSystem(system, op, null, null)));

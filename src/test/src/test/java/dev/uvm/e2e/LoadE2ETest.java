@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.uvm.io.ChannelStreams;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -44,21 +46,19 @@ class LoadE2ETest {
             ch.connect(UnixDomainSocketAddress.of(socket));
             DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(ch)));
             OutputStream out = new BufferedOutputStream(ChannelStreams.out(ch));
-            Wire.send(out, Wire.message("hello").put("version", Wire.VERSION));
-            Wire.read(in).json();
-            var run = Wire.message("run").put("vm", "default");
-            argv.forEach(run.putArray("argv")::add);
-            Wire.send(out, run);
+            Wire.send(out, ClientMessage.Hello.current());
+            DaemonMessage.decode(Wire.read(in), null);
+            Wire.send(out, ClientMessage.Run.of("default", argv, List.of()));
             Wire.write(out, Wire.STDIN, new byte[0], 0, 0);
             while (true) {
                 Wire.Frame f = Wire.read(in);
                 if (f.type() == Wire.CONTROL) {
-                    JsonNode m = f.json();
-                    if (m.path("type").asText().equals("exit")) {
-                        return m.path("code").asInt();
+                    DaemonMessage m = DaemonMessage.decode(f, null);
+                    if (m instanceof DaemonMessage.Exit x) {
+                        return x.code();
                     }
-                    if (m.path("type").asText().equals("error")) {
-                        throw new IOException(m.path("message").asText());
+                    if (m instanceof DaemonMessage.Failure e) {
+                        throw new IOException(e.message());
                     }
                 }
             }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uvm.client.DaemonConnection;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -69,7 +71,7 @@ class ProtocolFuzzE2ETest {
             if (++done % 200 == 0) {
                 roundTrip(toEcho, fromEcho, "during-" + done);
                 try (DaemonConnection c = DaemonConnection.open(daemon.socket)) {
-                    assertTrue(c.request(Wire.message("list")).get("vms").size() == 1);
+                    assertTrue(c.request(new ClientMessage.ListVms(), DaemonMessage.VmList.class).vms().size() == 1);
                 }
             }
         }
@@ -88,7 +90,7 @@ class ProtocolFuzzE2ETest {
         assertEquals(0, daemon.uvm("list").exit());
         await("every fuzz connection closed").atMost(ANSWER).until(() -> {
             try (DaemonConnection c = DaemonConnection.open(daemon.socket)) {
-                return c.request(Wire.message("status")).get("clients").asInt() == 1;
+                return c.request(new ClientMessage.GetStatus(), DaemonMessage.Status.class).clients() == 1;
             }
         });
         assertTrue(daemon.process().isAlive());

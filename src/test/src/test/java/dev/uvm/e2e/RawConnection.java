@@ -1,6 +1,8 @@
 package dev.uvm.e2e;
 
 import dev.uvm.io.ChannelStreams;
+import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.Fields;
 import dev.uvm.protocol.Wire;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -49,7 +51,7 @@ final class RawConnection implements AutoCloseable {
         List<String> types() throws IOException {
             List<String> t = new ArrayList<>();
             for (Wire.Frame f : frames) {
-                t.add(f.type() == Wire.CONTROL ? f.json().path("type").asText() : "frame" + f.type());
+                t.add(f.type() == Wire.CONTROL ? Fields.ofMessage(f.control()).type() : "frame" + f.type());
             }
             return t;
         }
@@ -57,8 +59,9 @@ final class RawConnection implements AutoCloseable {
         /** The message of the first error, or "" when there was none. */
         String error() throws IOException {
             for (Wire.Frame f : frames) {
-                if (f.type() == Wire.CONTROL && "error".equals(f.json().path("type").asText())) {
-                    return f.json().path("message").asText();
+                if (f.type() == Wire.CONTROL && Fields.ofMessage(f.control()).type().equals("error")
+                        && DaemonMessage.decode(f, null) instanceof DaemonMessage.Failure e) {
+                    return e.message();
                 }
             }
             return "";
