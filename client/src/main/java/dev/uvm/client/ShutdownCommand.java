@@ -4,6 +4,7 @@ import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,7 +28,8 @@ final class ShutdownCommand implements Callable<Integer> {
             DaemonMessage.Stopped r = main.requestRunning(new ClientMessage.Shutdown(vm, force),
                     DaemonMessage.Stopped.class, "; nothing to stop");
             if (r != null) {
-                System.err.println("uvm: stopped " + r.stopped());
+                System.err.println("uvm: stopped " + r.stopped().stream().map(n -> "\"" + n + "\"")
+                        .collect(Collectors.joining(",", "[", "]")));
             }
             return 0;
         } catch (DaemonConnection.DaemonError e) {
