@@ -66,6 +66,13 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive);
     }
 
+    /** A copy with another amount of guest memory. */
+    public VmConfig withMemory(long bytes) {
+        return new VmConfig(name, bytes, processors, kernel, initrd, kernelCommandLine,
+                vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
+                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive);
+    }
+
     /** A copy with another reclaim mode and idle detection. */
     public VmConfig withReclaim(MemoryReclaim mode, double idleCpuPercent, long idleWindowMillis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,

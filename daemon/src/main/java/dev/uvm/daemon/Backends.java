@@ -1,49 +1,33 @@
 package dev.uvm.daemon;
 
 import dev.uvm.config.Backend;
-import dev.uvm.config.DaemonConfig;
-import dev.uvm.config.Locations;
-import dev.uvm.hcs.driver.HcsDriver;
-import dev.uvm.hcs.driver.HvSocketAgentTransport;
 import dev.uvm.vm.VmDriver;
-import dev.uvm.qemu.driver.QemuDriver;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.uvm.vm.VmDriverProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.ServiceLoader;
 
 /**
- * Chooses the hypervisor backend: {@code backend = hcs}, or {@code auto} on Windows, drives
- * Hyper-V through HCS; {@code qemu}, or {@code auto} elsewhere, launches QEMU microvms.
+ * Chooses the hypervisor backend among those on the class path ({@link VmDriverProvider}s): the
+ * one {@code backend} names, or for {@code auto} the one native to this host (HCS on Windows,
+ * QEMU elsewhere).
  */
 final class Backends {
     private Backends() {
     }
 
-    static boolean onWindows() {
-        return System.getProperty("os.name", "").startsWith("Windows");
-    }
-
-    /**
-     * @param runRoot  folder for each VM's sockets and logs
-     * @param stateDir the daemon's state folder (running VMs are recorded there)
-     */
-    static VmDriver create(DaemonConfig daemon, Path runRoot, Path stateDir) {
-        Backend b = daemon.backend();
-        if (b == Backend.HCS || (b == Backend.AUTO && onWindows())) {
-            return new HcsDriver(Locations.imageDir(), new HvSocketAgentTransport());
-        }
-        String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
-        Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
-        return new QemuDriver(qemuBinary, Locations.imageDir(), runRoot, Locations.cacheDir(), stateDir,
-                System.getenv("UVM_ACCEL"));
-    }
-
-    private static Path findOnPath(String exe) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(d, exe);
-            if (Files.isExecutable(p)) {
-                return p;
+    static VmDriver create(Backend backend, VmDriverProvider.Places places) {
+        List<VmDriverProvider> found = new ArrayList<>();
+        ServiceLoader.load(VmDriverProvider.class).forEach(found::add);
+        for (VmDriverProvider p : found) {
+            if (backend == Backend.AUTO ? p.nativeHere() : p.name().equals(backend.name().toLowerCase(Locale.ROOT))) {
+                return p.create(places);
             }
         }
-        return Path.of("/usr/bin", exe);
+        throw new IllegalStateException("no " + (backend == Backend.AUTO ? "backend for this host"
+                : "'" + backend.name().toLowerCase(Locale.ROOT) + "' backend") + " is installed (found: "
+                + String.join(", ", found.stream().map(VmDriverProvider::name).toList())
+                + "); set backend in [daemon] to one of them, or reinstall uvm");
     }
 }

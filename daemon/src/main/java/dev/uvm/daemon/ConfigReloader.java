@@ -7,15 +7,8 @@ import dev.uvm.config.ConfigWatcher;
 import dev.uvm.config.LoadedConfig;
 import dev.uvm.config.TakesEffect;
 import dev.uvm.config.UvmConfig;
-import dev.uvm.config.VmConfig;
-import dev.uvm.core.lifecycle.LifecycleListener;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.WarmUp;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,34 +18,25 @@ import org.slf4j.LoggerFactory;
  * processors, kernel, ...), which {@code uvm list} and the log report as pending; an invalid
  * file is rejected whole, its errors logged, and the previous configuration stays in force.
  */
-final class ConfigReloader implements ConfigWatcher.Listener, LifecycleListener {
+final class ConfigReloader implements ConfigWatcher.Listener {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
 
     private final Scheduler scheduler;
+    private final WarmUp warmUp;
+    private final PendingChanges pending;
     private volatile UvmConfig current;
-    private final Map<String, List<String>> pendingNextBoot = new ConcurrentHashMap<>();
     private volatile String lastRejection;
 
-    private final WarmUp warmUp;
-
-    ConfigReloader(Scheduler scheduler, UvmConfig initial, WarmUp warmUp) {
+    ConfigReloader(Scheduler scheduler, WarmUp warmUp, PendingChanges pending, UvmConfig initial) {
         this.scheduler = scheduler;
         this.warmUp = warmUp;
+        this.pending = pending;
         this.current = initial;
     }
 
     /** The configuration in force. */
     UvmConfig current() {
         return current;
-    }
-
-    VmConfig vm(String name) {
-        return current.vm(name);
-    }
-
-    /** Changes of a running VM that wait for its next boot, as {@code key: old -> new}. */
-    List<String> pending(String vm) {
-        return pendingNextBoot.getOrDefault(vm, List.of());
     }
 
     /** The errors of the last rejected file, or {@code null} if the last change applied. */
@@ -72,11 +56,8 @@ final class ConfigReloader implements ConfigWatcher.Listener, LifecycleListener 
         }
         for (ConfigChange c : diff.changes()) {
             log.info("config change: {} ({})", c, when(c.effect()));
-            if (c.effect() == TakesEffect.NEXT_BOOT && c.vm() != null) {
-                pendingNextBoot.computeIfAbsent(c.vm(), k -> new ArrayList<>())
-                        .add(c.key().keyName() + ": " + c.oldValue() + " -> " + c.newValue());
-            }
         }
+        pending.record(diff.changes());
         current = neu;
         scheduler.reconfigure(neu).join();
         warmUp.apply(neu.vms().values());
@@ -88,11 +69,6 @@ final class ConfigReloader implements ConfigWatcher.Listener, LifecycleListener 
         lastRejection = error.getMessage();
         log.error("config file rejected; the previous configuration stays in force. Fix these and save again:");
         error.problems().forEach(p -> log.error("  {}", p));
-    }
-
-    @Override
-    public void bootFinished(String vm, RunningVm instance, long millis) {
-        pendingNextBoot.remove(vm);
     }
 
     private static String when(TakesEffect e) {

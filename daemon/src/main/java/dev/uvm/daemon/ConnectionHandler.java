@@ -146,7 +146,7 @@ final class ConnectionHandler implements Runnable {
             vms.add(new VmInfo(s.name(), s.state().label(), s.foregroundSessions(), s.backgroundSessions(),
                     s.uptimeMillis(), s.vmmPid(), s.memoryBytes(), s.hostResidentBytes(), s.idleTimeoutMillis(),
                     s.idleDeadlineMillis(), s.retryAtMillis(), warm.keepAliveActive(), warm.nextKeepAliveMillis(),
-                    warm.nextPrewarmMillis(), daemon.config().pending(s.name()), s.lastStopReason(), s.lastError()));
+                    warm.nextPrewarmMillis(), daemon.pending().of(s.name()), s.lastStopReason(), s.lastError()));
         }
         return new DaemonMessage.VmList(vms);
     }

@@ -14,6 +14,7 @@ import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.StopReason;
 import dev.uvm.core.lifecycle.ThreadEventLoop;
 import dev.uvm.vm.VmDriver;
+import dev.uvm.vm.VmDriverProvider;
 import dev.uvm.core.lifecycle.WarmUp;
 import dev.uvm.daemon.observe.MemorySampler;
 import dev.uvm.daemon.observe.ReclaimMetrics;
@@ -21,7 +22,6 @@ import dev.uvm.daemon.observe.WarmUpMetrics;
 import java.util.TimeZone;
 import dev.uvm.core.reclaim.MemoryReclaimer;
 import dev.uvm.daemon.observe.MetricsListener;
-import dev.uvm.qemu.driver.QemuDriver;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -34,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,8 +70,9 @@ public final class Daemon {
     private ServerSocketChannel server;
     private FileChannel lockChannel;
     private UvmMetrics metrics;
-    private volatile ConfigReloader reloader;
-    private volatile Jobs jobs;
+    private final PendingChanges pending = new PendingChanges();
+    private ConfigReloader reloader;
+    private Jobs jobs;
     private WarmUp warmUp;
     private ConfigWatcher watcher;
     private volatile String metricsBound;
@@ -111,38 +111,27 @@ public final class Daemon {
         handlers = Executors.newCachedThreadPool(named("client"));
         watchdog = Executors.newSingleThreadScheduledExecutor(named("handshake-watchdog"));
         UvmConfig config = loaded.config();
-        driver = Backends.create(config.daemon(), dir.resolve("vms"), stateDir);
+        driver = Backends.create(config.daemon().backend(),
+                new VmDriverProvider.Places(Locations.imageDir(), dir.resolve("vms"), stateDir, Locations.cacheDir()));
         metrics = new UvmMetrics(driver.name());
-        scheduler = new Scheduler(config, driver, loop, workers, timers, LifecycleListener.all(new TransitionLog(),
-                new MetricsListener(metrics, name -> reloader == null ? config.vm(name) : reloader.vm(name)),
-                new LifecycleListener() {
-                    @Override
-                    public void bootFinished(String vm, dev.uvm.vm.RunningVm instance, long ms) {
-                        if (reloader != null) {
-                            reloader.bootFinished(vm, instance, ms);
-                        }
-                    }
-                }));
+        scheduler = new Scheduler(config, driver, loop, workers, timers,
+                LifecycleListener.all(new TransitionLog(), new MetricsListener(metrics), pending));
         warmUp = new WarmUp(scheduler, loop, timers, new WarmUpMetrics(metrics), TimeZone.getDefault());
-        reloader = new ConfigReloader(scheduler, config, warmUp);
+        reloader = new ConfigReloader(scheduler, warmUp, pending, config);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
-        if (driver instanceof QemuDriver qemu) {
-            Map<String, dev.uvm.vm.RunningVm> adopted = qemu.recover(config.vms());
-            adopted.forEach(scheduler::adopt);
-            qemu.recoverSaved(config.vms(), adopted.keySet()).forEach((vm, bytes) -> {
-                scheduler.adoptSuspended(vm);
-                metrics.vm(vm).savedBytes(bytes);
-            });
-        }
+        VmDriver.Recovered found = driver.recover(config.vms());
+        found.running().forEach(scheduler::adopt);
+        found.savedBytes().forEach((vm, bytes) -> {
+            scheduler.adoptSuspended(vm);
+            metrics.vm(vm).savedBytes(bytes);
+        });
         startMetrics(config.daemon().metricsAddress());
         startSampling();
         warmUp.apply(config.vms().values());
         if (configFile != null) {
             watcher = ConfigWatcher.start(configFile, reloader);
         }
-        if (driver instanceof QemuDriver qemu) {
-            qemu.startProbe(config.vm(VmConfig.DEFAULT_NAME));
-        }
+        driver.start(config.vm(VmConfig.DEFAULT_NAME));
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         PeerCheck.secureSocket(socketPath, loaded.config().daemon().socketGroup());
@@ -213,13 +202,14 @@ public final class Daemon {
         return jobs;
     }
 
-    /** The live configuration and its pending changes. */
+    /** The prewarm and keepAlive schedules. */
     WarmUp warmUp() {
         return warmUp;
     }
 
-    ConfigReloader config() {
-        return reloader;
+    /** Config changes that wait for a VM's next boot. */
+    PendingChanges pending() {
+        return pending;
     }
 
     boolean isStopping() {
@@ -228,8 +218,7 @@ public final class Daemon {
 
     /** The longest a stop may take: the largest shutdown timeout plus the forced stop. */
     long maxStopMillis() {
-        UvmConfig config = reloader != null ? reloader.current() : loaded.config();
-        return config.vms().values().stream().mapToLong(VmConfig::shutdownTimeoutMillis).max()
+        return reloader.current().vms().values().stream().mapToLong(VmConfig::shutdownTimeoutMillis).max()
                 .orElse(30_000) + 15_000;
     }
 
@@ -264,9 +253,7 @@ public final class Daemon {
         } catch (IOException ignored) {
             // Closing the listening socket; nothing else to do.
         }
-        if (driver instanceof QemuDriver qemu) {
-            qemu.stopProbe();
-        }
+        driver.close();
         warmUp.close();
         scheduler.shutdown(null, StopReason.DAEMON_STOP, force).join();
         long until = System.currentTimeMillis() + maxStopMillis();

@@ -1,12 +1,17 @@
 package dev.uvm.vm;
 
 import dev.uvm.config.VmConfig;
-import dev.uvm.vm.BootException;
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * A hypervisor backend: boots VMs, and where it can, saves an idle VM to disk and restores it
- * ({@code idleAction = suspend}). Implemented for QEMU and HCS.
+ * ({@code idleAction = suspend}). Implemented for QEMU and HCS, each found through its
+ * {@link VmDriverProvider}.
+ *
+ * <p>The daemon calls {@link #recover} once before it serves, then {@link #start}; the lifecycle
+ * calls boot, suspend, restore and discardSaved from worker threads; {@link #close} comes last,
+ * once every VM has stopped.
  */
 public interface VmDriver {
     /** Short name for logs and metrics labels: {@code qemu}, {@code hcs}. */
@@ -48,5 +53,40 @@ public interface VmDriver {
 
     /** Deletes the saved state of a VM, if there is one. */
     default void discardSaved(String vm, String why) {
+    }
+
+    /**
+     * What a previous daemon on the same socket left behind.
+     *
+     * @param running    VMs still running that answer as expected; the lifecycle adopts them as idle
+     * @param savedBytes VMs saved to disk, with the size of each saved state; they stay suspended
+     */
+    record Recovered(Map<String, RunningVm> running, Map<String, Long> savedBytes) {
+        public static final Recovered NOTHING = new Recovered(Map.of(), Map.of());
+
+        public Recovered {
+            running = Map.copyOf(running);
+            savedBytes = Map.copyOf(savedBytes);
+        }
+    }
+
+    /**
+     * Finds the VMs a previous daemon left running or saved, for the still {@code configured} ones;
+     * what cannot be used (no longer configured, not answering, stale) is stopped or deleted, and
+     * logged. Called once, before the daemon serves.
+     */
+    default Recovered recover(Map<String, VmConfig> configured) {
+        return Recovered.NOTHING;
+    }
+
+    /**
+     * Starts the driver's own background work before the daemon serves (QEMU decides its
+     * accelerator, by a probe boot of {@code template} if it must); returns at once.
+     */
+    default void start(VmConfig template) {
+    }
+
+    /** Ends the driver's background work (a probe boot still running); the daemon is stopping. */
+    default void close() {
     }
 }

@@ -39,7 +39,7 @@ public final class Scheduler {
 
     private void add(VmConfig vm) {
         vms.put(vm.name(), new VmLifecycle(vm, driver, loop, workers, timers, listener));
-        listener.transition(vm.name(), VmState.STOPPED, VmState.STOPPED, 0, "configured");
+        listener.transition(vm, VmState.STOPPED, VmState.STOPPED, 0, "configured");
     }
 
     public VmDriver driver() {

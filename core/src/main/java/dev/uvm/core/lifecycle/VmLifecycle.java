@@ -42,6 +42,8 @@ public final class VmLifecycle {
     private final Set<Session> sessions = new LinkedHashSet<>();
     private final List<CompletableFuture<RunningVm>> waiters = new ArrayList<>();
     private RunningVm instance;
+    /** The configuration the instance (or the boot in flight) was booted with. */
+    private VmConfig instanceConfig;
     private long instanceGen;
     private long timerGen;
     private Timers.Cancellable timer;
@@ -250,6 +252,7 @@ public final class VmLifecycle {
         }
         long gen = ++instanceGen;
         instance = vm;
+        instanceConfig = config;
         readyAt = timers.nowMillis();
         lastSessionEnd = readyAt;
         moveTo(VmState.IDLE, "adopted VMM pid " + vm.vmmPid() + " after a daemon restart");
@@ -285,6 +288,7 @@ public final class VmLifecycle {
         long gen = ++instanceGen;
         bootStartedAt = timers.nowMillis();
         stopAfterBoot = false;
+        instanceConfig = config;
         moveTo(next, why);
         VmConfig bootConfig = config;
         workers.execute(() -> {
@@ -315,9 +319,9 @@ public final class VmLifecycle {
         retryAt = -1;
         boolean restored = state == VmState.RESTORING;
         if (restored) {
-            listener.restored(name, vm, readyAt - bootStartedAt, null);
+            listener.restored(instanceConfig, vm, readyAt - bootStartedAt, null);
         } else {
-            listener.bootFinished(name, vm, readyAt - bootStartedAt);
+            listener.bootFinished(instanceConfig, vm, readyAt - bootStartedAt);
         }
         if (stopAfterBoot) {
             moveTo(VmState.STOPPING, "shutdown requested during boot");
@@ -352,7 +356,7 @@ public final class VmLifecycle {
         long delay = consecutiveFailures < 2 ? 0
                 : Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(16, consecutiveFailures - 2));
         retryAt = timers.nowMillis() + delay;
-        listener.bootFailed(name, error, timers.nowMillis() - bootStartedAt);
+        listener.bootFailed(instanceConfig, error, timers.nowMillis() - bootStartedAt);
         moveTo(VmState.FAILED, error);
         failWaiters(error);
         sessions.clear();
@@ -361,7 +365,7 @@ public final class VmLifecycle {
 
     /** The saved VM could not be restored (its state is gone): boot it cold, unless it was shut down meanwhile. */
     private void restoreFailed(String error) {
-        listener.restored(name, null, timers.nowMillis() - bootStartedAt, error);
+        listener.restored(instanceConfig, null, timers.nowMillis() - bootStartedAt, error);
         log.warn("VM {}: restoring the saved VM failed, so it boots cold: {}", name, error);
         if (stopAfterBoot) {
             lastStopReason = stopReason;
@@ -402,12 +406,12 @@ public final class VmLifecycle {
         long took = timers.nowMillis() - stopStartedAt;
         instance = null;
         readyAt = -1;
-        listener.suspended(name, took, bytes, error);
+        listener.suspended(instanceConfig, took, bytes, error);
         if (error != null) {
             log.warn("VM {}: saving it failed, so it was stopped instead: {}", name, error);
             lastStopReason = StopReason.IDLE;
             lastError = "suspend failed: " + error;
-            listener.stopped(name, StopReason.IDLE, true, took);
+            listener.stopped(config, StopReason.IDLE, true, took);
             moveTo(VmState.STOPPED, "the save failed: " + error);
         } else {
             moveTo(VmState.SUSPENDED, "saved " + bytes + " bytes in " + took + " ms");
@@ -437,7 +441,7 @@ public final class VmLifecycle {
         long timeout = config.vmIdleTimeoutMillis();
         if (timeout < 0) {
             idleDeadline = -1;
-            listener.idleTimerChanged(name, lastSessionEnd, -1);
+            listener.idleTimerChanged(config, lastSessionEnd, -1);
             return;
         }
         long now = timers.nowMillis();
@@ -446,7 +450,7 @@ public final class VmLifecycle {
         long gen = ++timerGen;
         timer = timers.schedule("idle timeout of VM " + name, Math.max(0, idleDeadline - now),
                 () -> loop.execute(() -> idleTimerFired(gen)));
-        listener.idleTimerChanged(name, lastSessionEnd, idleDeadline);
+        listener.idleTimerChanged(config, lastSessionEnd, idleDeadline);
     }
 
     private void cancelTimer() {
@@ -457,7 +461,7 @@ public final class VmLifecycle {
         }
         if (idleDeadline >= 0) {
             idleDeadline = -1;
-            listener.idleTimerChanged(name, lastSessionEnd, -1);
+            listener.idleTimerChanged(config, lastSessionEnd, -1);
         }
     }
 
@@ -521,13 +525,13 @@ public final class VmLifecycle {
         readyAt = -1;
         if (state == VmState.STOPPING) {
             lastStopReason = stopReason;
-            listener.stopped(name, stopReason, stopForced, now - stopStartedAt);
+            listener.stopped(config, stopReason, stopForced, now - stopStartedAt);
             moveTo(VmState.STOPPED, "VM exited: " + how);
         } else {
             String error = "VM " + name + " exited unexpectedly: " + how;
             lastStopReason = StopReason.CRASH;
             lastError = error;
-            listener.stopped(name, StopReason.CRASH, false, 0);
+            listener.stopped(config, StopReason.CRASH, false, 0);
             detachSessions(new Session.VmLost(error, StopReason.CRASH));
             moveTo(VmState.STOPPED, error);
         }
@@ -568,7 +572,7 @@ public final class VmLifecycle {
                 fg++;
             }
         }
-        listener.sessionsChanged(name, fg, sessions.size() - fg);
+        listener.sessionsChanged(config, fg, sessions.size() - fg);
     }
 
     private void moveTo(VmState next, String why) {
@@ -581,7 +585,7 @@ public final class VmLifecycle {
         long spent = now - stateSince;
         state = next;
         stateSince = now;
-        listener.transition(name, from, next, spent, why);
+        listener.transition(config, from, next, spent, why);
     }
 
     private void assertInLoop() {

@@ -33,6 +33,8 @@ class VmLifecycleTest {
     private final FakeDriver driver = new FakeDriver();
     private final List<String> stops = new ArrayList<>();
     private final List<String> lost = new ArrayList<>();
+    /** The memory of the config each finished boot reported. */
+    private final List<Long> bootedWith = new ArrayList<>();
     private VmLifecycle vm;
 
     @BeforeEach
@@ -43,13 +45,18 @@ class VmLifecycleTest {
     private VmLifecycle lifecycle(VmConfig config) {
         return new VmLifecycle(config, driver, loop, workers, time, new LifecycleListener() {
             @Override
-            public void transition(String name, VmState from, VmState to, long millis, String why) {
+            public void transition(VmConfig vm, VmState from, VmState to, long millis, String why) {
                 SEEN.computeIfAbsent(from, k -> EnumSet.noneOf(VmState.class)).add(to);
             }
 
             @Override
-            public void stopped(String name, StopReason reason, boolean forced, long stopMillis) {
+            public void stopped(VmConfig vm, StopReason reason, boolean forced, long stopMillis) {
                 stops.add(reason.label() + (forced ? ",forced" : ""));
+            }
+
+            @Override
+            public void bootFinished(VmConfig vm, RunningVm instance, long millis) {
+                bootedWith.add(vm.memoryBytes());
             }
         });
     }
@@ -102,6 +109,21 @@ class VmLifecycleTest {
         }
         assertEquals(VmState.RUNNING, vm.state());
         assertEquals(20, vm.sessionCount());
+    }
+
+    @Test
+    void bootFinished_carriesTheConfigTheBootUsed_notOneReloadedDuringIt() {
+        VmConfig before = loop.onLoop(() -> vm.config());
+        VmConfig bigger = before.withMemory(2L << 30);
+        Session s = session();
+        open(s);
+        loop.run(() -> vm.reconfigure(bigger));
+        settle();
+        assertEquals(List.of(before.memoryBytes()), bootedWith);
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, true));
+        settle();
+        running();
+        assertEquals(List.of(before.memoryBytes(), bigger.memoryBytes()), bootedWith);
     }
 
     @Test

@@ -36,7 +36,7 @@ class WarmUpTest {
         scheduler = new Scheduler(new UvmConfig(null, DaemonConfig.defaults(), Map.of(vm.name(), vm)), driver, loop,
                 Runnable::run, time, new LifecycleListener() {
                     @Override
-                    public void stopped(String name, StopReason reason, boolean forced, long stopMillis) {
+                    public void stopped(VmConfig vm, StopReason reason, boolean forced, long stopMillis) {
                         events.add("stopped " + reason.label());
                     }
                 });

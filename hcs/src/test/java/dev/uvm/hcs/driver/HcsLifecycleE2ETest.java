@@ -87,14 +87,14 @@ class HcsLifecycleE2ETest {
         HcsDriver driver = new HcsDriver(TestVms.image(tmp.resolve("image")), guests);
         scheduler = new Scheduler(config, driver, loop, workers, timers, new LifecycleListener() {
             @Override
-            public void transition(String name, VmState from, VmState to, long millis, String why) {
+            public void transition(VmConfig which, VmState from, VmState to, long millis, String why) {
                 if (to == VmState.STOPPED && from != VmState.STOPPED) {
                     exits.add(why);
                 }
             }
 
             @Override
-            public void stopped(String name, StopReason reason, boolean forced, long stopMillis) {
+            public void stopped(VmConfig which, StopReason reason, boolean forced, long stopMillis) {
                 stops.add(reason.label() + (forced ? ",forced" : ""));
             }
         });

@@ -54,8 +54,9 @@ public final class QemuDriver implements VmDriver {
         this.verdict = AccelProbe.withoutProbe(forcedAccel);
     }
 
-    /** Decides the accelerator: from the cache, or by a probe boot in the background. */
-    public void startProbe(VmConfig template) {
+    /** Decides the accelerator: from the cache, or by a probe boot of {@code template} in the background. */
+    @Override
+    public void start(VmConfig template) {
         if (verdict != null) {
             log.info("accelerator: {} ({})", verdict.accel().qemuName(), verdict.reason());
             return;
@@ -81,7 +82,8 @@ public final class QemuDriver implements VmDriver {
     }
 
     /** Ends a KVM probe boot that is still running (the daemon is stopping); no QEMU is left behind. */
-    public void stopProbe() {
+    @Override
+    public void close() {
         String marker = runRoot.resolve("kvm-probe") + "/";
         ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
@@ -113,7 +115,7 @@ public final class QemuDriver implements VmDriver {
         return v == null ? "tcg (KVM probe still running)" : v.accel().qemuName() + " (" + v.reason() + ")";
     }
 
-    public Accel accel() {
+    Accel accel() {
         AccelProbe.Verdict v = verdict;
         return v == null ? Accel.TCG : v.accel();
     }
@@ -215,11 +217,21 @@ public final class QemuDriver implements VmDriver {
     }
 
     /**
+     * The VMs a previous daemon left running (recorded in the state folder, see {@link #adoptRunning})
+     * or saved (see {@link #savedStates}).
+     */
+    @Override
+    public Recovered recover(Map<String, VmConfig> configured) {
+        Map<String, RunningVm> running = adoptRunning(configured);
+        return new Recovered(running, savedStates(configured, running.keySet()));
+    }
+
+    /**
      * The VMs a previous daemon saved and that are still configured (they stay suspended), with
      * the size of each one's saved state on disk; saved states of VMs no longer configured, or that
      * run anyway, are deleted.
      */
-    public Map<String, Long> recoverSaved(Map<String, VmConfig> configured, java.util.Set<String> running) {
+    private Map<String, Long> savedStates(Map<String, VmConfig> configured, java.util.Set<String> running) {
         Map<String, Long> suspended = new java.util.LinkedHashMap<>();
         for (String vm : saved.names()) {
             if (configured.containsKey(vm) && !running.contains(vm)) {
@@ -262,7 +274,7 @@ public final class QemuDriver implements VmDriver {
      * healthy is adopted; one that cannot be verified is killed and its record removed; a QEMU
      * process under this daemon's run folder with no record is an orphan and is killed.
      */
-    public Map<String, RunningVm> recover(Map<String, VmConfig> configured) {
+    private Map<String, RunningVm> adoptRunning(Map<String, VmConfig> configured) {
         Map<String, RunningVm> adopted = new LinkedHashMap<>();
         List<Path> files;
         try (Stream<Path> s = Files.exists(records) ? Files.list(records) : Stream.empty()) {
