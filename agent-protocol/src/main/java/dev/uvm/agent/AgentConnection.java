@@ -9,14 +9,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +140,25 @@ public final class AgentConnection implements AutoCloseable {
         }
         send(AgentFrame.of(AgentFrame.PING, 0));
         return pong;
+    }
+
+    /** Waits until the agent reports READY, the VM exits ({@code vmExit}), or the deadline passes. */
+    public ReadyWait awaitReady(CompletableFuture<?> vmExit, long deadlineNanos) {
+        return ReadyWait.await(this, vmExit, deadlineNanos);
+    }
+
+    /** Guest statistics ({@code mem_total}, {@code mem_available}, CPU times, ...), waiting at most {@code timeout}. */
+    public Map<String, Long> stats(Duration timeout) throws IOException {
+        try {
+            return stats().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IOException("guest agent sent no statistics within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for guest statistics");
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /** Requests guest statistics (memory, CPU); the future completes with the key/value lines. */

@@ -1,9 +1,9 @@
 package dev.uvm.client;
 
+import dev.uvm.io.ChannelStreams;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
-import dev.uvm.io.ChannelStreams;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

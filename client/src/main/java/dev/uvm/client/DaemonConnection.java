@@ -1,5 +1,6 @@
 package dev.uvm.client;
 
+import dev.uvm.io.ChannelStreams;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import dev.uvm.io.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 

@@ -1,14 +1,14 @@
 package dev.uvm.client;
 
-import dev.uvm.protocol.ExitStatus;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.ExitStatus;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm kill [-s SIGNAL] ID}: sends a signal to a background job's process group. */
 @Command(name = "kill", description = "Send a signal (default TERM) to a background job.")

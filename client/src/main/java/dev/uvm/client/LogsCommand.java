@@ -1,8 +1,8 @@
 package dev.uvm.client;
 
-import dev.uvm.protocol.ExitStatus;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.ExitStatus;
 import dev.uvm.protocol.Wire;
 import java.io.EOFException;
 import java.io.FileDescriptor;
@@ -12,8 +12,8 @@ import java.io.OutputStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm logs [-f] ID}: a background job's output (stdout and stderr, as the job wrote them). */
 @Command(name = "logs", description = "Print a background job's output; with -f, follow it until the job ends.")

@@ -1,13 +1,13 @@
 package dev.uvm.client;
 
-import dev.uvm.protocol.ExitStatus;
+import dev.uvm.config.ConfigLoader;
 import dev.uvm.config.ConfigLocation;
 import dev.uvm.config.ConfigLocator;
-import dev.uvm.config.ConfigLoader;
 import dev.uvm.config.DaemonConfig;
 import dev.uvm.config.Locations;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.ExitStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

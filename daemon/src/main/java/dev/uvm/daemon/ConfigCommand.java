@@ -6,8 +6,8 @@ import dev.uvm.config.LoadedConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm config check [FILE]} and {@code uvm config show}. */
 @Command(name = "config", description = "Check a config file, or show the effective configuration.",

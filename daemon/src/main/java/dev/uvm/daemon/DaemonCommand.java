@@ -2,9 +2,9 @@ package dev.uvm.daemon;
 
 import dev.uvm.config.ConfigException;
 import dev.uvm.config.LoadedConfig;
-import dev.uvm.protocol.ExitStatus;
 import dev.uvm.config.Locations;
 import dev.uvm.daemon.Daemon;
+import dev.uvm.protocol.ExitStatus;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;

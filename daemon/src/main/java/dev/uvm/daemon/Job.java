@@ -1,11 +1,11 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.JobInfo;
 import dev.uvm.agent.AgentChannel;
 import dev.uvm.agent.ChannelListener;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
+import dev.uvm.protocol.JobInfo;
+import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;

@@ -1,9 +1,9 @@
 package dev.uvm.daemon;
 
+import dev.uvm.io.ChannelStreams;
 import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.Wire;
 import java.io.IOException;
-import dev.uvm.io.ChannelStreams;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

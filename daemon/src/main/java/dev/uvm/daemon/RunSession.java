@@ -1,14 +1,14 @@
 package dev.uvm.daemon;
 
-import dev.uvm.protocol.ClientMessage;
-import dev.uvm.protocol.DaemonMessage;
-import dev.uvm.protocol.Wire;
 import dev.uvm.agent.AgentChannel;
 import dev.uvm.agent.ChannelListener;
 import dev.uvm.agent.ExecRequest;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
+import dev.uvm.protocol.ClientMessage;
+import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.Wire;
+import dev.uvm.vm.RunningVm;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

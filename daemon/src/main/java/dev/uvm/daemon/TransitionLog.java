@@ -2,9 +2,9 @@ package dev.uvm.daemon;
 
 import dev.uvm.config.VmConfig;
 import dev.uvm.core.lifecycle.LifecycleListener;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.core.lifecycle.StopReason;
 import dev.uvm.core.lifecycle.VmState;
+import dev.uvm.vm.RunningVm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

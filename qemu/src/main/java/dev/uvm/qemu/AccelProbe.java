@@ -1,8 +1,8 @@
 package dev.uvm.qemu;
 
-import dev.uvm.vm.BootException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uvm.vm.BootException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.uvm.qemu;
 
 import dev.uvm.agent.AgentConnection;
+import dev.uvm.agent.ReadyWait;
 import dev.uvm.vm.BootException;
 import dev.uvm.vm.BootTimings;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,8 +57,6 @@ public final class QemuVm implements AutoCloseable {
     public static QemuVm boot(QemuSpec spec, Duration bootTimeout) throws BootException {
         long start = System.nanoTime();
         long deadline = start + bootTimeout.toNanos();
-        checkReadable(spec.kernel(), "kernel");
-        checkReadable(spec.initrd(), "initrd");
         Process process = launch(spec, QemuCommandLine.build(spec));
         QmpClient qmp = null;
         AgentConnection agent = null;
@@ -66,11 +64,9 @@ public final class QemuVm implements AutoCloseable {
             qmp = connectQmp(spec, process, deadline);
             long vmmUp = System.nanoTime() - start;
             agent = connectAgent(spec, process, deadline);
-            String ready = awaitReady(spec, process, agent, deadline, bootTimeout);
-            long readyAt = System.nanoTime() - start;
-            long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
+            ReadyWait.Ready ready = awaitReady(spec, process, agent, deadline, bootTimeout);
             return new QemuVm(spec, process.toHandle(), process, qmp, agent,
-                    new BootTimings(vmmUp, kernelStart, readyAt), ready);
+                    BootTimings.coldBoot(vmmUp, System.nanoTime() - start, ready), ready.text());
         } catch (BootException e) {
             kill(process, qmp, agent);
             throw e;
@@ -218,13 +214,6 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
-    private static void checkReadable(Path file, String what) throws BootException {
-        if (!Files.isReadable(file)) {
-            throw new BootException(what + " file " + file + " does not exist or is not readable"
-                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
-        }
-    }
-
     private static void prepareRunDir(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -269,33 +258,24 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
-    private static String awaitReady(QemuSpec spec, Process process, AgentConnection agent, long deadline,
-                                     Duration bootTimeout) throws BootException {
-        CompletableFuture<Object> readyOrExit = CompletableFuture.anyOf(agent.ready(), process.onExit());
-        try {
-            readyOrExit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
+    private static ReadyWait.Ready awaitReady(QemuSpec spec, Process process, AgentConnection agent, long deadline,
+                                              Duration bootTimeout) throws BootException {
+        ReadyWait outcome = agent.awaitReady(process.onExit(), deadline);
+        if (outcome instanceof ReadyWait.Ready ready) {
+            return ready;
+        }
+        if (outcome instanceof ReadyWait.TimedOut) {
             throw failure(spec, process, "the guest agent did not report ready within "
                     + bootTimeout.toMillis() + " ms (bootTimeout); the guest kernel or its init is stuck");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure(spec, process, "interrupted while waiting for the guest");
-        } catch (ExecutionException e) {
-            // The agent connection broke before READY; fall through to the exit check below.
         }
-        if (agent.ready().isDone() && !agent.ready().isCompletedExceptionally()) {
-            return agent.ready().join();
-        }
-        try {
-            process.waitFor(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (!process.isAlive()) {
+        if (outcome instanceof ReadyWait.VmExited) {
             throw failure(spec, process, "the VM exited with status " + process.exitValue()
                     + " before the guest agent was ready (kernel panic or bad image?)");
         }
-        throw failure(spec, process, "the guest agent connection closed before it reported ready");
+        if (outcome instanceof ReadyWait.Closed) {
+            throw failure(spec, process, "the guest agent connection closed before it reported ready");
+        }
+        throw failure(spec, process, "interrupted while waiting for the guest");
     }
 
     /** Waits for READY or a PONG (PING every {@code PING_MILLIS}) from a restored guest's agent. */
@@ -324,19 +304,6 @@ public final class QemuVm implements AutoCloseable {
         }
         throw failure(spec, process, "the restored guest's agent did not answer within " + timeout.toMillis()
                 + " ms (bootTimeout)", "failed to restore");
-    }
-
-    private static double guestUptimeSeconds(String ready) {
-        for (String word : ready.split("\\s+")) {
-            if (word.startsWith("uptime=")) {
-                try {
-                    return Double.parseDouble(word.substring(7));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-        }
-        return 0;
     }
 
     private static BootException failure(QemuSpec spec, Process process, String what) {
@@ -517,20 +484,6 @@ public final class QemuVm implements AutoCloseable {
     /** Resident set size of the QEMU process in bytes, from /proc, or -1 when it is gone. */
     public long residentBytes() {
         return ProcStatus.residentBytes(process.pid());
-    }
-
-    /** Guest statistics from the agent ({@code mem_total}, {@code mem_available}, ...). */
-    public Map<String, Long> guestStats(Duration timeout) throws IOException {
-        try {
-            return agent.stats().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("guest agent sent no statistics within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
-        }
     }
 
     @Override

@@ -22,12 +22,22 @@ public final class GuestImage {
         return dir;
     }
 
+    /** The kernel a VM boots, checked to be readable. */
     public Path kernel(VmConfig config) throws BootException {
-        return config.kernel() != null ? config.kernel() : file("vmlinux");
+        return readable(config.kernel() != null ? config.kernel() : file("vmlinux"), "kernel");
     }
 
+    /** The initramfs a VM boots, checked to be readable. */
     public Path initrd(VmConfig config) throws BootException {
-        return config.initrd() != null ? config.initrd() : file("initramfs");
+        return readable(config.initrd() != null ? config.initrd() : file("initramfs"), "initrd");
+    }
+
+    private static Path readable(Path file, String what) throws BootException {
+        if (!Files.isReadable(file)) {
+            throw new BootException(what + " file " + file + " does not exist or is not readable"
+                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
+        }
+        return file;
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.uvm.vm;
 
 import dev.uvm.agent.AgentConnection;
-import dev.uvm.vm.BootTimings;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * from worker threads, never from the event loop.
  */
 public interface RunningVm {
+    /** How long the guest agent may take to answer a statistics request. */
+    Duration STATS_TIMEOUT = Duration.ofSeconds(2);
+
     /** The VMM process id (QEMU) or 0 where there is none (HCS). */
     long vmmPid();
 
@@ -31,6 +34,8 @@ public interface RunningVm {
     /** Host memory the VM holds (VMM resident set, or HCS private working set), -1 if unknown. */
     long hostResidentBytes();
 
-    /** Guest memory and CPU figures from the agent. */
-    Map<String, Long> guestStats() throws IOException;
+    /** Guest memory and CPU figures from the agent, waiting at most {@link #STATS_TIMEOUT}. */
+    default Map<String, Long> guestStats() throws IOException {
+        return agent().stats(STATS_TIMEOUT);
+    }
 }

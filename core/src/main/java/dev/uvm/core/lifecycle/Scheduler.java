@@ -1,9 +1,9 @@
 package dev.uvm.core.lifecycle;
 
-import dev.uvm.vm.VmDriver;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.config.UvmConfig;
 import dev.uvm.config.VmConfig;
+import dev.uvm.vm.RunningVm;
+import dev.uvm.vm.VmDriver;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.uvm.core.reclaim;
 
 import dev.uvm.config.ConfigKey;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.core.lifecycle.Scheduler;
+import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,11 +1,11 @@
 package dev.uvm.core.lifecycle;
 
-import dev.uvm.vm.VmDriver;
-import dev.uvm.vm.RunningVm;
-import dev.uvm.config.VmConfig;
 import dev.uvm.agent.AgentConnection;
+import dev.uvm.config.VmConfig;
 import dev.uvm.vm.BootException;
 import dev.uvm.vm.BootTimings;
+import dev.uvm.vm.RunningVm;
+import dev.uvm.vm.VmDriver;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

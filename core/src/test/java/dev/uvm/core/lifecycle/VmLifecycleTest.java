@@ -1,6 +1,5 @@
 package dev.uvm.core.lifecycle;
 
-import dev.uvm.vm.RunningVm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uvm.config.IdleAction;
 import dev.uvm.config.VmConfig;
+import dev.uvm.vm.RunningVm;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;

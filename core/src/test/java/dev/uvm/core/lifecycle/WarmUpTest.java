@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uvm.config.DaemonConfig;
 import dev.uvm.config.IdleAction;
 import dev.uvm.config.UvmConfig;
 import dev.uvm.config.VmConfig;
-import dev.uvm.config.DaemonConfig;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;

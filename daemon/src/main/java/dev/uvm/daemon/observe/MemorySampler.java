@@ -1,13 +1,13 @@
 package dev.uvm.daemon.observe;
 
-import dev.uvm.metrics.UvmMetrics;
-import dev.uvm.vm.RunningVm;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.reclaim.MemoryReclaimer;
+import dev.uvm.metrics.UvmMetrics;
+import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobBuilder;

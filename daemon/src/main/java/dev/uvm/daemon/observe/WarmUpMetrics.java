@@ -1,7 +1,7 @@
 package dev.uvm.daemon.observe;
 
-import dev.uvm.metrics.UvmMetrics;
 import dev.uvm.core.lifecycle.WarmUp;
+import dev.uvm.metrics.UvmMetrics;
 
 /** Exports prewarm and keepAlive state as metrics. */
 public final class WarmUpMetrics implements WarmUp.Listener {

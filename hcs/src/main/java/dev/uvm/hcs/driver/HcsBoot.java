@@ -1,11 +1,12 @@
 package dev.uvm.hcs.driver;
 
+import dev.uvm.agent.AgentConnection;
+import dev.uvm.agent.ReadyWait;
 import dev.uvm.config.VmConfig;
 import dev.uvm.hcs.ExitEvent;
 import dev.uvm.hcs.HcsException;
 import dev.uvm.hcs.LinuxUtilityVmSpec;
 import dev.uvm.hcs.UtilityVm;
-import dev.uvm.agent.AgentConnection;
 import dev.uvm.vm.BootException;
 import dev.uvm.vm.BootTimings;
 import java.io.IOException;
@@ -14,9 +15,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +59,9 @@ final class HcsBoot {
             long vmmUp = System.nanoTime() - start;
             agent = AgentConnection.over(config.name(), accept(exit));
             listener.close();
-            String ready = awaitReady(exit);
-            long readyAt = System.nanoTime() - start;
-            long kernelStart = Math.max(vmmUp, readyAt - (long) (guestUptimeSeconds(ready) * 1e9));
-            return new HcsRunningVm(config.name(), vm, agent, new BootTimings(vmmUp, kernelStart, readyAt),
+            ReadyWait.Ready ready = awaitReady(exit);
+            return new HcsRunningVm(config.name(), vm, agent,
+                    BootTimings.coldBoot(vmmUp, System.nanoTime() - start, ready),
                     Duration.ofMillis(config.shutdownTimeoutMillis()));
         } catch (BootException e) {
             cleanUp();
@@ -97,27 +95,23 @@ final class HcsBoot {
         }
     }
 
-    private String awaitReady(CompletableFuture<ExitEvent> exit) throws BootException {
-        try {
-            CompletableFuture.anyOf(agent.ready(), exit).get(remaining().toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            throw new BootException(failed("the guest agent connected but did not report ready within "
-                    + config.bootTimeoutMillis() + " ms (bootTimeout)"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BootException(failed("interrupted while waiting for the guest agent"));
-        } catch (ExecutionException e) {
-            // The agent connection broke before READY; the checks below say why.
-        }
-        String ready = agent.ready().getNow(null);
-        if (ready != null && !agent.ready().isCompletedExceptionally()) {
+    private ReadyWait.Ready awaitReady(CompletableFuture<ExitEvent> exit) throws BootException {
+        ReadyWait outcome = agent.awaitReady(exit, deadline);
+        if (outcome instanceof ReadyWait.Ready ready) {
             return ready;
         }
-        if (exit.isDone() && !exit.isCompletedExceptionally()) {
+        if (outcome instanceof ReadyWait.TimedOut) {
+            throw new BootException(failed("the guest agent connected but did not report ready within "
+                    + config.bootTimeoutMillis() + " ms (bootTimeout)"));
+        }
+        if (outcome instanceof ReadyWait.VmExited) {
             throw new BootException(failed("the VM stopped before its guest agent reported ready: "
                     + ExitDescriptions.describe(exit.join())));
         }
-        throw new BootException(failed("the guest agent connection closed before it reported ready"));
+        if (outcome instanceof ReadyWait.Closed) {
+            throw new BootException(failed("the guest agent connection closed before it reported ready"));
+        }
+        throw new BootException(failed("interrupted while waiting for the guest agent"));
     }
 
     private void cleanUp() {
@@ -144,19 +138,5 @@ final class HcsBoot {
 
     private Duration remaining() {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
-    /** The {@code uptime=} of the READY text, in seconds, or 0. */
-    static double guestUptimeSeconds(String ready) {
-        for (String word : ready.split("\\s+")) {
-            if (word.startsWith("uptime=")) {
-                try {
-                    return Double.parseDouble(word.substring("uptime=".length()));
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-        }
-        return 0;
     }
 }

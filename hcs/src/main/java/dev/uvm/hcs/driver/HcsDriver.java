@@ -10,7 +10,6 @@ import dev.uvm.vm.BootException;
 import dev.uvm.vm.GuestImage;
 import dev.uvm.vm.RunningVm;
 import dev.uvm.vm.VmDriver;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +87,6 @@ public final class HcsDriver implements VmDriver {
     LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
         Path kernel = image.kernel(config);
         Path initrd = image.initrd(config);
-        checkReadable(kernel, "kernel");
-        checkReadable(initrd, "initrd");
         String cmdline = image.cmdline(config);
         LinuxUtilityVmSpec.Builder spec = LinuxUtilityVmSpec.builder()
                 .kernel(kernel.toString())
@@ -103,14 +100,5 @@ public final class HcsDriver implements VmDriver {
             spec.plan9Share(Plan9ShareSpec.of(SHARE_NAME, share.hostPath().toString(), share.readOnly()));
         }
         return spec.build();
-    }
-
-
-
-    private static void checkReadable(Path file, String what) throws BootException {
-        if (!Files.isReadable(file)) {
-            throw new BootException(what + " file " + file + " does not exist or is not readable"
-                    + " (build the guest image with guest/build-image.sh, or fix `" + what + "` in the config)");
-        }
     }
 }

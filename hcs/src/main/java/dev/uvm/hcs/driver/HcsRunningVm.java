@@ -1,14 +1,13 @@
 package dev.uvm.hcs.driver;
 
+import dev.uvm.agent.AgentConnection;
 import dev.uvm.hcs.ExitEvent;
 import dev.uvm.hcs.HcsException;
 import dev.uvm.hcs.UtilityVm;
-import dev.uvm.agent.AgentConnection;
 import dev.uvm.vm.BootTimings;
 import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class HcsRunningVm implements RunningVm {
     /** Bound on HcsTerminateComputeSystem and on waiting for the exit that follows. */
     static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STATS_TIMEOUT = Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(HcsRunningVm.class);
 
     private final String name;
@@ -140,20 +138,6 @@ final class HcsRunningVm implements RunningVm {
             return vm.statistics(STATS_TIMEOUT).privateWorkingSetBytes();
         } catch (HcsException | IllegalStateException e) {
             return -1;
-        }
-    }
-
-    @Override
-    public Map<String, Long> guestStats() throws IOException {
-        try {
-            return agent.stats().get(STATS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new IOException("guest agent sent no statistics within " + STATS_TIMEOUT.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause().getMessage(), e.getCause());
         }
     }
 

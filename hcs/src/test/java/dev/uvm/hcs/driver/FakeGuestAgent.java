@@ -1,7 +1,7 @@
 package dev.uvm.hcs.driver;
 
-import dev.uvm.hcs.testing.DoubleControl;
 import dev.uvm.agent.AgentFrame;
+import dev.uvm.hcs.testing.DoubleControl;
 import dev.uvm.io.ChannelStreams;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;

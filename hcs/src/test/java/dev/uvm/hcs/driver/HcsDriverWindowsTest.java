@@ -1,11 +1,10 @@
 package dev.uvm.hcs.driver;
 
-import java.util.List;
-import dev.uvm.config.IdleAction;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.uvm.config.IdleAction;
 import dev.uvm.config.MemoryReclaim;
 import dev.uvm.config.VmConfig;
 import dev.uvm.hcs.ComputeSystem;
@@ -13,6 +12,7 @@ import dev.uvm.hcs.schema.SystemQuery;
 import dev.uvm.vm.BootException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package dev.uvm.hcs.driver;
 
-import java.util.List;
-import dev.uvm.config.IdleAction;
 import dev.uvm.config.HostShare;
+import dev.uvm.config.IdleAction;
 import dev.uvm.config.MemoryReclaim;
 import dev.uvm.config.VmConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** A stand-in guest image folder and VM configs for the HCS driver's tests. */
 final class TestVms {

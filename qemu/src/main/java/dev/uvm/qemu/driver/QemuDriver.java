@@ -1,12 +1,12 @@
 package dev.uvm.qemu.driver;
 
 import dev.uvm.config.VmConfig;
-import dev.uvm.qemu.AccelProbe;
 import dev.uvm.qemu.Accel;
-import dev.uvm.vm.BootException;
+import dev.uvm.qemu.AccelProbe;
 import dev.uvm.qemu.QemuCommandLine;
 import dev.uvm.qemu.QemuSpec;
 import dev.uvm.qemu.QemuVm;
+import dev.uvm.vm.BootException;
 import dev.uvm.vm.GuestImage;
 import dev.uvm.vm.RunningVm;
 import dev.uvm.vm.VmDriver;

@@ -1,12 +1,10 @@
 package dev.uvm.qemu.driver;
 
 import dev.uvm.agent.AgentConnection;
-import dev.uvm.vm.BootTimings;
 import dev.uvm.qemu.QemuVm;
+import dev.uvm.vm.BootTimings;
 import dev.uvm.vm.RunningVm;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A {@link RunningVm} backed by a QEMU process. */
@@ -72,10 +70,5 @@ final class QemuRunningVm implements RunningVm {
     @Override
     public long hostResidentBytes() {
         return vm.residentBytes();
-    }
-
-    @Override
-    public Map<String, Long> guestStats() throws IOException {
-        return vm.guestStats(Duration.ofSeconds(2));
     }
 }
