@@ -1,16 +1,12 @@
 package dev.uvm.daemon;
 
 import dev.uvm.agent.AgentChannel;
-import dev.uvm.agent.ChannelListener;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
 import dev.uvm.protocol.JobInfo;
-import dev.uvm.vm.RunningVm;
 import java.io.IOException;
-import java.util.concurrent.BlockingQueue;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +15,13 @@ import org.slf4j.LoggerFactory;
  * {@link Session.Kind#BACKGROUND} session, so its VM stays up until the process ends, and whose
  * output goes to a {@link JobLog} instead of a client.
  *
- * <p>Concurrency: the job's own thread consumes {@link Event}s from one queue (VM ready, output,
- * exit, VM lost), writes output to the log and only then acknowledges it to the agent, so a job
- * is flow-controlled by its log like a run session by its client. Other threads read the public
- * state (volatile) and call {@link #signal}.
+ * <p>Concurrency: the job's own thread runs the {@link GuestProcess} and its callbacks here; it
+ * writes output to the log before the output is acknowledged to the agent, so a job is
+ * flow-controlled by its log as a run session is by its client. Other threads read the public
+ * state (volatile) and call {@link #signal}; the channel and a signal sent before the process
+ * runs are guarded by {@code signalLock}.
  */
-final class Job {
+final class Job implements GuestProcess.Owner {
     private static final Logger log = LoggerFactory.getLogger(Job.class);
 
     /** Where a job is in its life. */
@@ -40,35 +37,15 @@ final class Job {
         LOST;
 
         String label() {
-            return name().toLowerCase();
+            return name().toLowerCase(Locale.ROOT);
         }
-    }
-
-    private sealed interface Event permits VmReady, VmFailed, Output, Exited, Lost {
-    }
-
-    private record VmReady(RunningVm vm) implements Event {
-    }
-
-    private record VmFailed(String message) implements Event {
-    }
-
-    private record Output(byte[] data) implements Event {
-    }
-
-    private record Exited(int status) implements Event {
-    }
-
-    private record Lost(String reason) implements Event {
     }
 
     final int id;
     final RunRequest request;
     final long startedMillis = System.currentTimeMillis();
     final JobLog output;
-    private final Scheduler scheduler;
-    private final Session session;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final GuestProcess process;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     private final Object signalLock = new Object();
     private AgentChannel channel;
@@ -82,18 +59,22 @@ final class Job {
         this.id = id;
         this.request = request;
         this.output = output;
-        this.scheduler = scheduler;
-        this.session = new Session(Session.Kind.BACKGROUND, lost -> events.add(new Lost(lost.message())));
+        this.process = new GuestProcess(scheduler, request.vm(), request.exec(), Session.Kind.BACKGROUND, this);
     }
 
-    /** Opens the session and starts the job's thread. */
+    /** Starts the job's thread, which opens its session and runs it to the end. */
     void begin() {
-        scheduler.open(request.vm(), session).whenComplete((vm, err) -> events.add(err == null ? new VmReady(vm)
-                : new VmFailed(err instanceof CompletionException && err.getCause() != null
-                        ? err.getCause().getMessage() : err.getMessage())));
         Thread t = new Thread(this::run, "job-" + id);
         t.setDaemon(true);
         t.start();
+    }
+
+    private void run() {
+        try {
+            process.run();
+        } finally {
+            started.completeExceptionally(new IOException(message == null ? "job ended" : message));
+        }
     }
 
     /** Completes once the process runs in the guest; fails if it never will. */
@@ -128,56 +109,36 @@ final class Job {
         }
     }
 
-    private void run() {
-        try {
-            while (true) {
-                Event ev = events.take();
-                if (ev instanceof VmReady r) {
-                    if (!exec(r.vm())) {
-                        return;
-                    }
-                } else if (ev instanceof Output o) {
-                    output.append(o.data());
-                    channel.acknowledgeOutput(o.data().length);
-                } else if (ev instanceof Exited x) {
-                    end(State.EXITED, x.status(), null);
-                    return;
-                } else if (ev instanceof VmFailed f) {
-                    end(State.FAILED, -1, f.message());
-                    return;
-                } else if (ev instanceof Lost l) {
-                    end(channel == null ? State.FAILED : State.LOST, -1, l.reason());
-                    return;
-                }
-            }
-        } catch (IOException e) {
-            end(State.LOST, -1, "job " + id + " failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            end(State.LOST, -1, "the daemon is stopping");
-        } finally {
-            scheduler.close(request.vm(), session);
-            started.completeExceptionally(new IOException(message == null ? "job ended" : message));
-        }
-    }
-
-    private boolean exec(RunningVm vm) throws IOException {
+    @Override
+    public void started(AgentChannel ch) throws IOException {
         synchronized (signalLock) {
-            try {
-                channel = vm.agent().exec(request.exec(), listener());
-                channel.closeStdin();
-            } catch (IOException e) {
-                end(State.FAILED, -1, "cannot start the command in VM " + request.vm() + ": " + e.getMessage());
-                return false;
-            }
+            channel = ch;
+            ch.closeStdin();
             state = State.RUNNING;
             if (pendingSignal != 0) {
-                channel.signal(pendingSignal);
+                ch.signal(pendingSignal);
             }
         }
-        log.info("job {} started in VM {} ({}): {}", id, request.vm(), session, request.exec().argv());
+        log.info("job {} started in VM {} ({}): {}", id, request.vm(), process.session(), request.exec().argv());
         started.complete(null);
-        return true;
+    }
+
+    @Override
+    public void output(int stream, byte[] data) throws IOException {
+        output.append(data);
+    }
+
+    @Override
+    public void ended(GuestProcess.Ending how) {
+        if (how instanceof GuestProcess.Exited x) {
+            end(State.EXITED, x.status(), null);
+        } else if (how instanceof GuestProcess.Failed f) {
+            end(State.FAILED, -1, f.message());
+        } else if (how instanceof GuestProcess.Lost l) {
+            end(State.LOST, -1, l.message());
+        } else if (how instanceof GuestProcess.Aborted a) {
+            end(State.LOST, -1, "job " + id + " failed: " + a.why());
+        }
     }
 
     private void end(State how, int code, String why) {
@@ -204,29 +165,5 @@ final class Job {
     JobInfo info() {
         return new JobInfo(String.valueOf(id), request.vm(), request.exec().argv(), state.label(),
                 state == State.EXITED ? exitCode : null, startedMillis, endedMillis, output.size(), message);
-    }
-
-    private ChannelListener listener() {
-        return new ChannelListener() {
-            @Override
-            public void onStdout(byte[] data) {
-                events.add(new Output(data));
-            }
-
-            @Override
-            public void onStderr(byte[] data) {
-                events.add(new Output(data));
-            }
-
-            @Override
-            public void onExit(int status) {
-                events.add(new Exited(status));
-            }
-
-            @Override
-            public void onBroken(String reason) {
-                events.add(new Lost("VM " + request.vm() + " stopped: " + reason));
-            }
-        };
     }
 }
