@@ -19,10 +19,7 @@ public sealed interface ClientMessage {
 
     /** The control frame payload: a JSON object, {@code type} first. */
     default byte[] encode() {
-        return Json.object(g -> {
-            g.writeStringField("type", type());
-            write(g);
-        }, false);
+        return Json.message(type(), this::write, false);
     }
 
     /**

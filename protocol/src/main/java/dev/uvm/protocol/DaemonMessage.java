@@ -21,10 +21,7 @@ public sealed interface DaemonMessage {
 
     /** The control frame payload: a JSON object, {@code type} first. */
     default byte[] encode() {
-        return Json.object(g -> {
-            g.writeStringField("type", type());
-            write(g);
-        }, false);
+        return Json.message(type(), this::write, false);
     }
 
     /**
@@ -184,10 +181,7 @@ public sealed interface DaemonMessage {
 
         /** The message as indented JSON, for {@code --json}. */
         default String prettyJson() {
-            return new String(Json.object(g -> {
-                g.writeStringField("type", type());
-                write(g);
-            }, true), StandardCharsets.UTF_8);
+            return new String(Json.message(type(), this::write, true), StandardCharsets.UTF_8);
         }
     }
 

@@ -55,6 +55,14 @@ final class Json {
         return bytes.toByteArray();
     }
 
+    /** A control message: a JSON object whose first field is {@code type}, then {@code fields}. */
+    static byte[] message(String type, Body fields, boolean pretty) {
+        return object(g -> {
+            g.writeStringField("type", type);
+            fields.write(g);
+        }, pretty);
+    }
+
     /** A JSON array of objects, indented for people ({@code uvm list --json}). */
     static byte[] array(List<? extends Body> elements) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
