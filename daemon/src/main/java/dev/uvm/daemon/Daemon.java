@@ -18,7 +18,7 @@ import dev.uvm.daemon.observe.ReclaimMetrics;
 import dev.uvm.daemon.observe.WarmUpMetrics;
 import dev.uvm.metrics.UvmMetrics;
 import dev.uvm.protocol.DaemonMessage;
-import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.Wire;
 import dev.uvm.vm.VmDriver;
 import dev.uvm.vm.VmDriverProvider;
 import java.io.IOException;
@@ -137,7 +137,7 @@ public final class Daemon {
         PeerCheck.secureSocket(socketPath, loaded.config().daemon().socketGroup());
         Thread acceptor = new Thread(this::acceptLoop, "acceptor");
         acceptor.start();
-        log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", ExitStatus.RELEASE,
+        log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", Wire.RELEASE,
                 ProcessHandle.current().pid(), socketPath, configFile == null ? "(built-in defaults)" : configFile,
                 config.vms().keySet(), driver.name(), driver.describe());
         loaded.warnings().forEach(w -> log.warn("config: {}", w));
@@ -223,7 +223,7 @@ public final class Daemon {
     }
 
     DaemonMessage.Status status() {
-        return new DaemonMessage.Status(ExitStatus.RELEASE, ProcessHandle.current().pid(), socketPath.toString(),
+        return new DaemonMessage.Status(Wire.RELEASE, ProcessHandle.current().pid(), socketPath.toString(),
                 configFile == null ? null : configFile.toString(), stateDir.toString(), driver.name(),
                 driver.describe(), metricsBound == null ? "off" : metricsBound, connections.get(),
                 reloader.lastRejection() == null ? "in force"

@@ -6,6 +6,7 @@ import dev.uvm.config.ConfigLocation;
 import dev.uvm.config.ConfigLocator;
 import dev.uvm.config.LoadedConfig;
 import dev.uvm.protocol.ExitStatus;
+import dev.uvm.protocol.Wire;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
  * expressions). bin/uvm starts this class for them and the client ({@code dev.uvm.client.Main})
  * for every other command.
  */
-@Command(name = "uvm", mixinStandardHelpOptions = true, version = "uvm " + ExitStatus.RELEASE,
+@Command(name = "uvm", mixinStandardHelpOptions = true, version = "uvm " + Wire.RELEASE,
         description = "Runs the uvm daemon, and checks or shows its configuration.",
         subcommands = {DaemonCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main {

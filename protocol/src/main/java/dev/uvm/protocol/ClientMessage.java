@@ -57,7 +57,7 @@ public sealed interface ClientMessage {
     /** The first message of every connection; {@code version} is {@link Wire#VERSION}. */
     record Hello(int version, String client) implements ClientMessage {
         public static Hello current() {
-            return new Hello(Wire.VERSION, ExitStatus.RELEASE);
+            return new Hello(Wire.VERSION, Wire.RELEASE);
         }
 
         @Override

@@ -74,7 +74,7 @@ public sealed interface DaemonMessage {
     /** The daemon's answer to {@link ClientMessage.Hello}. */
     record Hello(int version, String daemon) implements DaemonMessage {
         public static Hello current() {
-            return new Hello(Wire.VERSION, ExitStatus.RELEASE);
+            return new Hello(Wire.VERSION, Wire.RELEASE);
         }
 
         @Override

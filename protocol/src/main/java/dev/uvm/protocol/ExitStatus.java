@@ -1,13 +1,10 @@
 package dev.uvm.protocol;
 
 /**
- * The exit statuses of the {@code uvm} command that are not a guest process's own, and the
- * release both ends of the protocol belong to. The daemon puts them in {@code error} messages
- * ({@code code}); the client ends with them.
+ * The exit statuses of the {@code uvm} command that are not a guest process's own. The daemon puts
+ * them in {@code error} messages ({@code code}); the client ends with them.
  */
 public final class ExitStatus {
-    /** The release of uvm; the client and daemon of one release speak the same protocol. */
-    public static final String RELEASE = "0.1.0";
     /** A request the daemon cannot do as asked: it names a job or VM that does not exist, or a job that has ended. */
     public static final int BAD_REQUEST = 1;
     /** A bad command line or config. */

@@ -14,6 +14,8 @@ import java.nio.ByteBuffer;
 public final class Wire {
     /** Protocol version sent in {@code hello}; a peer with another version is refused. */
     public static final int VERSION = 1;
+    /** The release of uvm, also sent in {@code hello}: the client and daemon of one release always match. */
+    public static final String RELEASE = "0.1.0";
     public static final int CONTROL = 0x01;
     public static final int STDIN = 0x02;
     public static final int STDOUT = 0x03;
