@@ -8,7 +8,7 @@ import dev.uvm.config.Locations;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.ExitStatus;
-import java.nio.file.Files;
+import dev.uvm.protocol.Wire;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The {@code uvm} command: the client ({@code shell}, {@code run}, {@code jobs}, {@code list},
- * {@code shutdown}, ...) and the daemon ({@code uvm daemon}). Plain {@code uvm} opens a shell and
- * {@code uvm -- CMD} runs a command, as {@code wsl.exe} does.
+ * The {@code uvm} command as users type it ({@code shell}, {@code run}, {@code jobs}, {@code list},
+ * {@code shutdown}, ...). Plain {@code uvm} opens a shell and {@code uvm -- CMD} runs a command, as
+ * {@code wsl.exe} does. {@code uvm daemon} and {@code uvm config} run in the daemon's JVM
+ * ({@link DaemonSideCommand}).
  */
 public final class Main {
     /** Options of {@code uvm} itself that take a value. */
@@ -52,9 +53,6 @@ public final class Main {
     private DaemonConfig daemonConfig;
 
     public static void main(String[] args) {
-        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        }
         System.exit(run(args));
     }
 
@@ -119,7 +117,7 @@ public final class Main {
      * {@code @ParentCommand}.
      */
     private CommandSpec spec() {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm").version("uvm 0.1.0");
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm").version("uvm " + Wire.RELEASE);
         spec.usageMessage().description("Runs commands in on-demand utility VMs that boot on first use and stop when idle.");
         // What mixinStandardHelpOptions adds, without the annotated mixin class it uses.
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
@@ -191,8 +189,7 @@ public final class Main {
 
     /** The config file in use, or {@code null} when built-in defaults serve (no file at the default path). */
     Path configFile() {
-        ConfigLocation loc = configLocation();
-        return loc.isExplicit() || Files.exists(loc.path()) ? loc.path().toAbsolutePath() : null;
+        return configLocation().fileInUse();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.uvm.config;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -23,5 +24,10 @@ public record ConfigLocation(Path path, Source source) {
     /** Whether the user named this file; a named file that does not exist is an error. */
     public boolean isExplicit() {
         return source != Source.DEFAULT;
+    }
+
+    /** The file in use, absolute, or {@code null} when built-in defaults serve (no file at the default path). */
+    public Path fileInUse() {
+        return isExplicit() || Files.exists(path) ? path.toAbsolutePath() : null;
     }
 }

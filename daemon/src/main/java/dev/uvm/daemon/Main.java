@@ -7,7 +7,6 @@ import dev.uvm.config.ConfigLocator;
 import dev.uvm.config.LoadedConfig;
 import dev.uvm.protocol.ExitStatus;
 import dev.uvm.protocol.Wire;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -52,8 +51,7 @@ public final class Main {
 
     /** The config file in use, or {@code null} when built-in defaults serve (no file at the default path). */
     Path configFile() {
-        ConfigLocation loc = configLocation();
-        return loc.isExplicit() || Files.exists(loc.path()) ? loc.path().toAbsolutePath() : null;
+        return configLocation().fileInUse();
     }
 
     /** Loads the config; a named file that is missing or invalid is an error, a missing default file is not. */
