@@ -10,14 +10,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm config check [FILE]} and {@code uvm config show}. */
-@Command(name = "config", description = "Check a config file, or show the effective configuration.",
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check a config file, or show the effective configuration.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class})
 final class ConfigCommand {
     @ParentCommand
     Main main;
 
     /** Prints every problem of a config file; exits 1 when it has errors. */
-    @Command(name = "check", description = "Print the problems of a config file; exit status 1 on errors.")
+    @Command(name = "check", mixinStandardHelpOptions = true, description = "Print the problems of a config file; exit status 1 on errors.")
     static final class Check implements Callable<Integer> {
         @ParentCommand
         ConfigCommand parent;
@@ -35,7 +35,7 @@ final class ConfigCommand {
     }
 
     /** Prints the effective configuration with the origin of every value. */
-    @Command(name = "show", description = "Print the effective configuration and where each value came from.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the effective configuration and where each value came from.")
     static final class Show implements Callable<Integer> {
         @ParentCommand
         ConfigCommand parent;
