@@ -31,6 +31,9 @@ class ClientClassPathTest {
         List<String> cmd = new ArrayList<>(List.of(UvmDaemon.UVM.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        // Only what the test gives decides where the socket and config are.
+        pb.environment().remove("UVM_SOCKET");
+        pb.environment().remove("UVM_CONFIG");
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
