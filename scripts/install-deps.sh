@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages uvm needs to build and run, if any is missing. Idempotent.
 set -euo pipefail
-# build; QEMU backend; guest image; HCS ABI test double; metrics e2e (prometheus, promtool); shell e2e (tmux)
+# build; QEMU backend (with the data disk tools and the Debian installer); guest image (GNU tar goes into it); HCS ABI test double; metrics e2e (prometheus, promtool); shell e2e (tmux)
 packages=(
   openjdk-17-jdk-headless maven
-  qemu-system-x86
-  busybox-static musl-tools cpio xz-utils lz4 file
+  qemu-system-x86 e2fsprogs mmdebstrap
+  busybox-static musl-tools cpio xz-utils lz4 file tar
   gcc libc6-dev
   prometheus
   tmux

@@ -109,6 +109,7 @@ final class ConfigAssembler {
         IdleAction idleAction = d.idleAction();
         List<String> prewarm = d.prewarm();
         List<String> keepAlive = d.keepAlive();
+        long disk = d.diskBytes();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -137,6 +138,7 @@ final class ConfigAssembler {
                 case IDLE_ACTION -> idleAction = (IdleAction) x;
                 case PREWARM -> prewarm = castList(x);
                 case KEEP_ALIVE -> keepAlive = castList(x);
+                case DISK_SIZE -> disk = (Long) x;
                 default -> throw new IllegalStateException("not a VM key: " + s.key());
             }
         }
@@ -153,7 +155,7 @@ final class ConfigAssembler {
         }
         HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly, shareCache);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
-                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive);
+                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk);
     }
 
     @SuppressWarnings("unchecked")

@@ -68,7 +68,9 @@ public enum ConfigKey {
     PREWARM("prewarm", Scope.VM, TakesEffect.IMMEDIATELY, null, "cron expressions separated by |", "none",
             v -> String.join(" | ", v.prewarm()), null),
     KEEP_ALIVE("keepAlive", Scope.VM, TakesEffect.IMMEDIATELY, null, "cron expressions separated by |", "none",
-            v -> String.join(" | ", v.keepAlive()), null);
+            v -> String.join(" | ", v.keepAlive()), null),
+    DISK_SIZE("diskSize", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] defaultVhdSize", "size", "64GB (sparse)",
+            v -> ValueSyntax.formatSize(v.diskBytes()), null, "defaultVhdSize");
 
     /** Which section a key belongs to. */
     public enum Scope { DAEMON, VM }

@@ -23,6 +23,8 @@ final class SettingParser {
     };
 
     static final long MIN_MEMORY_BYTES = 64 * ValueSyntax.MIB;
+    static final long MIN_DISK_BYTES = 1024 * ValueSyntax.MIB;
+    static final long MAX_DISK_BYTES = 16L << 40;
     static final long MAX_IDLE_TIMEOUT_MILLIS = 30L * 24 * 3_600_000;
     static final long MIN_STOP_BOOT_TIMEOUT_MILLIS = 1_000;
     static final long MAX_STOP_BOOT_TIMEOUT_MILLIS = 10 * 60_000;
@@ -73,6 +75,8 @@ final class SettingParser {
                         MAX_RECLAIM_WINDOW_MILLIS, "must be from 10s to 1h");
                 case IDLE_ACTION -> IdleAction.valueOf(oneOf(s.value(), "shutdown", "suspend").toUpperCase(Locale.ROOT));
                 case PREWARM, KEEP_ALIVE -> CronList.parse(s.value());
+                case DISK_SIZE -> within(ValueSyntax.parseSize(s.value()), MIN_DISK_BYTES, MAX_DISK_BYTES,
+                        "must be from 1GB to 16TB (the disk is sparse: only what the distributions use takes space)");
             };
         } catch (IllegalArgumentException e) {
             problems.error(s.line(), s.written(), s.value(), e.getMessage());

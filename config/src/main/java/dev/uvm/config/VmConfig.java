@@ -24,12 +24,14 @@ import java.util.List;
  * @param prewarm               Quartz cron expressions at which the VM is booted ahead of use; may be empty
  * @param keepAlive             Quartz cron expressions; while one matches the current second the VM is
  *                              booted and held up whatever the idle timeout says; may be empty
+ * @param diskBytes             size of the VM's data disk, which holds its distributions (sparse: the
+ *                              host stores only what is used)
  */
 public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
                        HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
-                       IdleAction idleAction, List<String> prewarm, List<String> keepAlive) {
+                       IdleAction idleAction, List<String> prewarm, List<String> keepAlive, long diskBytes) {
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
@@ -39,6 +41,8 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
     public static final long DEFAULT_SHUTDOWN_TIMEOUT_MILLIS = 30_000;
     public static final double DEFAULT_RECLAIM_IDLE_CPU_PERCENT = 0.5;
     public static final long DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS = 30_000;
+    /** The data disk's default size, as WSL's {@code defaultVhdSize}: 64 GiB, sparse. */
+    public static final long DEFAULT_DISK_BYTES = 64L << 30;
 
     public VmConfig {
         prewarm = List.copyOf(prewarm);
@@ -50,40 +54,40 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, DEFAULT_MEMORY_BYTES, DEFAULT_PROCESSORS, null, null, "",
                 DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
                 0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
-                DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of());
+                DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES);
     }
 
     public VmConfig withName(String newName) {
         return new VmConfig(newName, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes,
                 autoMemoryReclaim, hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction,
-                prewarm, keepAlive);
+                prewarm, keepAlive, diskBytes);
     }
 
     public VmConfig withIdleTimeout(long millis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
-                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive);
+                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes);
     }
 
     /** A copy with another amount of guest memory. */
     public VmConfig withMemory(long bytes) {
         return new VmConfig(name, bytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
-                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive);
+                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes);
     }
 
     /** A copy with another reclaim mode and idle detection. */
     public VmConfig withReclaim(MemoryReclaim mode, double idleCpuPercent, long idleWindowMillis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, mode, hostShare,
-                idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive);
+                idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive, diskBytes);
     }
 
     /** A copy with another idle action and warm-up schedules. */
     public VmConfig withSchedules(IdleAction action, List<String> prewarmCron, List<String> keepAliveCron) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim,
-                hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron);
+                hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron, diskBytes);
     }
 }

@@ -17,7 +17,7 @@ final class WslCompat {
             "guiApplications", "systemDistro", "telemetry", "distributionStartTimeout",
             "hostFileSystemAccess", "mountDeviceTimeout", "hardwarePerformanceCounters", "networkingMode",
             "vmSwitch", "macAddress", "dhcp", "dhcpTimeout", "ipv6", "dnsProxy", "safeMode",
-            "defaultVhdSize", "crashDumpFolder", "maxCrashDumpCount", "dnsTunneling", "firewall",
+            "crashDumpFolder", "maxCrashDumpCount", "dnsTunneling", "firewall",
             "autoProxy", "pageReporting", "sparseVhd", "bestEffortDnsParsing", "dnsTunnelingIpAddress",
             "initialAutoProxyTimeout", "ignoredPorts", "hostAddressLoopback", "setVersionDebug",
             "useWindowsDnsCache"));

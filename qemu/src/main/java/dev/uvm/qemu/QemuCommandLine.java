@@ -74,6 +74,15 @@ public final class QemuCommandLine {
             args.add("-device");
             args.add("virtio-9p-device,fsdev=share0,mount_tag=" + escape(spec.share().mountTag()));
         }
+        if (spec.dataDisk() != null) {
+            // discard=unmap: the guest's TRIM punches holes in the sparse file, so deleted files give their
+            // space back to the host; detect-zeroes turns written zeroes into holes too.
+            args.add("-drive");
+            args.add("file=" + escape(spec.dataDisk()) + ",format=raw,if=none,id=data,discard=unmap,"
+                    + "detect-zeroes=unmap");
+            args.add("-device");
+            args.add("virtio-blk-device,drive=data");
+        }
         args.add("-qmp");
         args.add("unix:" + escape(spec.qmpSocket()) + ",server=on,wait=off");
         return args;

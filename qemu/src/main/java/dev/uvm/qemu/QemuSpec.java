@@ -15,9 +15,11 @@ import java.nio.file.Path;
  * @param accel       accelerator
  * @param runDir      a private folder for this VM's sockets and logs
  * @param share       a host folder to export over 9P, or {@code null}
+ * @param dataDisk    the VM's data disk (a raw image, ext4 inside), attached as a virtio block device with
+ *                    discard, or {@code null}
  */
 public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
-                       int cpus, Accel accel, Path runDir, Share share) {
+                       int cpus, Accel accel, Path runDir, Share share, Path dataDisk) {
 
     /** The fixed kernel command line: serial console, no reboot loop, skip slow probes. */
     public static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t edd=off";

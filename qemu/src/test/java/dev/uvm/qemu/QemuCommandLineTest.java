@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class QemuCommandLineTest {
     private static QemuSpec spec(Path runDir, QemuSpec.Share share, String cmdline, Accel accel) {
         return new QemuSpec("default", Path.of("/usr/bin/qemu-system-x86_64"), Path.of("/img/vmlinux"),
-                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share);
+                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null);
     }
 
     private static String after(List<String> args, String option, String prefix) {
@@ -46,6 +46,18 @@ class QemuCommandLineTest {
         append = after(QemuCommandLine.build(spec(Path.of("/run/uvm/vms/default"), plain, "", Accel.TCG)),
                 "-append", "");
         assertTrue(append.contains(" uvm.share=uvmshare:/mnt/host:ro") && !append.contains(":ro:"), append);
+    }
+
+    @Test
+    void dataDisk_isAVirtioBlockDeviceWithDiscard_andItsPathCannotAddOptions() {
+        QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG);
+        QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
+                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"));
+        List<String> args = QemuCommandLine.build(withDisk);
+        assertEquals("file=/var/lib/uvm/disks/a,,b.img,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap",
+                after(args, "-drive", "file="));
+        assertEquals("virtio-blk-device,drive=data", after(args, "-device", "virtio-blk"));
+        assertFalse(QemuCommandLine.build(base).contains("-drive"));
     }
 
     @Test

@@ -36,7 +36,7 @@ class HcsDriverWindowsTest {
         assumeTrue(kernel != null && initrd != null, "set uvm.hcs.test.kernel and uvm.hcs.test.initrd");
         String name = "windows-test-" + UUID.randomUUID().toString().substring(0, 8);
         VmConfig config = new VmConfig(name, 512L << 20, 1, Path.of(kernel), Path.of(initrd), "", 60_000, 60_000,
-                30_000, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of());
+                30_000, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), VmConfig.DEFAULT_DISK_BYTES);
         HcsDriver driver = new HcsDriver(Path.of("unused-image-folder"), new HvSocketAgentTransport());
 
         BootException e = assertThrows(BootException.class, () -> driver.boot(config));

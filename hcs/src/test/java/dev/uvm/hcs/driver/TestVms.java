@@ -30,20 +30,20 @@ final class TestVms {
     /** The {@code default} VM: 512 MiB, 2 processors, the given timeouts, the image's kernel. */
     static VmConfig config(long idleMillis, long bootMillis, long shutdownMillis) {
         return new VmConfig(VmConfig.DEFAULT_NAME, 512 * MIB, 2, null, null, "uvm.debug", idleMillis, bootMillis,
-                shutdownMillis, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of());
+                shutdownMillis, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), VmConfig.DEFAULT_DISK_BYTES);
     }
 
     static VmConfig withShare(VmConfig c, HostShare share) {
         return new VmConfig(c.name(), c.memoryBytes(), c.processors(), c.kernel(), c.initrd(), c.kernelCommandLine(),
                 c.vmIdleTimeoutMillis(), c.bootTimeoutMillis(), c.shutdownTimeoutMillis(), c.swapBytes(),
                 c.autoMemoryReclaim(), share, c.reclaimIdleCpuPercent(), c.reclaimIdleWindowMillis(), c.idleAction(),
-                c.prewarm(), c.keepAlive());
+                c.prewarm(), c.keepAlive(), c.diskBytes());
     }
 
     static VmConfig withKernel(VmConfig c, Path kernel, Path initrd, long memoryBytes) {
         return new VmConfig(c.name(), memoryBytes, c.processors(), kernel, initrd, c.kernelCommandLine(),
                 c.vmIdleTimeoutMillis(), c.bootTimeoutMillis(), c.shutdownTimeoutMillis(), c.swapBytes(),
                 c.autoMemoryReclaim(), c.hostShare(), c.reclaimIdleCpuPercent(), c.reclaimIdleWindowMillis(),
-                c.idleAction(), c.prewarm(), c.keepAlive());
+                c.idleAction(), c.prewarm(), c.keepAlive(), c.diskBytes());
     }
 }

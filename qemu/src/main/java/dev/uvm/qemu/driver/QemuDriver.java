@@ -36,6 +36,7 @@ public final class QemuDriver implements VmDriver {
     private final Path runRoot;
     private final Path probeCache;
     private final Path records;
+    private final Path disks;
     private final SavedVms saved;
     private volatile AccelProbe.Verdict verdict;
 
@@ -46,6 +47,7 @@ public final class QemuDriver implements VmDriver {
     public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
                       String forcedAccel) {
         this.records = stateDir.resolve("vms");
+        this.disks = stateDir.resolve("disks");
         this.saved = new SavedVms(records);
         this.qemuBinary = qemuBinary;
         this.image = new GuestImage(imageDir);
@@ -124,6 +126,7 @@ public final class QemuDriver implements VmDriver {
     public RunningVm boot(VmConfig config) throws BootException {
         Path runDir = runRoot.resolve(config.name());
         QemuSpec spec = spec(config, accel(), runDir);
+        DataDisk.prepare(spec.dataDisk(), config.diskBytes());
         QemuVm vm = QemuVm.boot(spec, Duration.ofMillis(config.bootTimeoutMillis()));
         log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
                 config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
@@ -252,10 +255,10 @@ public final class QemuDriver implements VmDriver {
         return suspended;
     }
 
-    /** What a saved state depends on beyond the command line: the QEMU binary, kernel and initrd files. */
+    /** What a saved state depends on beyond the command line: the QEMU binary, kernel, initrd and data disk files. */
     private static List<String> inputs(QemuSpec spec) {
         return List.of(SavedVms.identity(spec.qemuBinary()), SavedVms.identity(spec.kernel()),
-                SavedVms.identity(spec.initrd()));
+                SavedVms.identity(spec.initrd()), SavedVms.identity(spec.dataDisk()));
     }
 
     /** A digest of the settings a VM was booted with, stable across daemon restarts. */
@@ -368,6 +371,7 @@ public final class QemuDriver implements VmDriver {
                     config.hostShare().readOnly(), config.hostShare().cache());
         }
         return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
-                image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share);
+                image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share,
+                disks.resolve(config.name() + ".img"));
     }
 }

@@ -139,7 +139,7 @@ final class SavedVms {
                     + now.size() + ")";
         }
         if (!saved.inputs().equals(inputsNow)) {
-            return "the QEMU binary, kernel or initrd changed since the save (" + saved.inputs() + " is now "
+            return "the QEMU binary, kernel, initrd or data disk changed since the save (" + saved.inputs() + " is now "
                     + inputsNow + ")";
         }
         return null;

@@ -36,7 +36,7 @@ class SavedVmsTest {
     @Test
     void changedKernelFile_orTruncatedStream_doNotFit() {
         assertTrue(SavedVms.mismatch(SAVED, ARGV, List.of("/usr/bin/qemu:1:2", "/img/vmlinux:3:9", "/img/initrd:5:6"),
-                77).contains("kernel or initrd changed"));
+                77).contains("kernel, initrd or data disk changed"));
         assertTrue(SavedVms.mismatch(SAVED, ARGV, INPUTS, 10).contains("truncated or overwritten"));
     }
 
