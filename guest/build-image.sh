@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the uvm guest image into guest/out/:
 #   vmlinux          uncompressed ELF kernel (PVH entry) from Debian's generic amd64 kernel
-#   initramfs.cpio   busybox userland, virtio/9p modules, /init and the guest agent
+#   initramfs.cpio   busybox userland, virtio/9p/ext4 modules, GNU tar, /init and the guest agent
 #   uvm-agent        the guest agent binary (also inside the initramfs as /sbin/uvm-agent)
 #   image.json       manifest: kernel version, sizes, sha256 sums, kernel command line
 #   cmdline          recommended additions to the kernel command line (one line)
@@ -32,6 +32,7 @@ need file file
 need dpkg-deb dpkg
 need apt-get apt
 need sha256sum coreutils
+need ldd libc-bin
 case $compression in
 none) initrd_name=initramfs.cpio ;;
 gzip) initrd_name=initramfs.cpio.gz; need gzip gzip ;;
@@ -120,14 +121,33 @@ for old in "$cache"/linux-image-*.deb; do
 	[ "$old" = "$deb" ] || rm -f "$old"
 done
 
+# ---------------------------------------------------------------- GNU tar
+# The host imports and exports distributions with GNU tar (xattrs, device nodes, numeric
+# owners, compressed input), which busybox tar cannot do. The build host's tar goes into the
+# image as /bin/gtar (busybox tar stays /bin/tar), with the shared libraries ldd names at the
+# same paths, where the loader looks for them (no ld.so.cache in the image).
+gtar=$(readlink -f /bin/tar 2>/dev/null || true)
+[ -x "$gtar" ] && "$gtar" --version 2>/dev/null | head -n 1 | grep -q 'GNU tar' ||
+	die "/bin/tar is not GNU tar: install Debian package 'tar'"
+# "libacl.so.1 => /lib/x86_64-linux-gnu/libacl.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
+gtar_libs=$(ldd "$gtar" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+[ -n "$gtar_libs" ] || die "ldd $gtar names no libraries"
+gtar_version=$("$gtar" --version | head -n 1 | sed 's/^tar (GNU tar) //')
+
 # ---------------------------------------------------------------- up to date?
-modules="virtio_ring virtio virtio_mmio virtio_console netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon"
+# Dependency order. The data disk needs virtio_blk and ext4 (ext4 depends on jbd2, mbcache and
+# crc16; it and jbd2 checksum metadata with the crypto API's crc32c, a soft dependency that
+# busybox modprobe does not follow, so crc32c_generic is named before them).
+data_modules="virtio_blk crc16 mbcache crc32c_generic jbd2 ext4"
+modules="virtio_ring virtio virtio_mmio virtio_console $data_modules netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon"
 stamp_text=$(
 	{
 		cd "$here"
-		sha256sum build-image.sh extract-vmlinux.sh init agent/uvm-agent.c
+		sha256sum build-image.sh extract-vmlinux.sh init agent/*.c agent/*.h
 		find rootfs -type f | LC_ALL=C sort | xargs sha256sum
 		sha256sum "$busybox"
+		# shellcheck disable=SC2086
+		sha256sum "$gtar" $gtar_libs
 		echo "deb $(basename "$deb") $(stat -c %s "$deb")"
 		echo "cc $cc compression $compression modules $modules keep-signatures ${UVM_KEEP_MODULE_SIGNATURES:-0}"
 	}
@@ -142,7 +162,7 @@ rm -f "$out/.stamp"
 
 # ---------------------------------------------------------------- kernel and modules
 kdir=$cache/kernel
-if [ "$(cat "$kdir/.from" 2>/dev/null)" != "$(basename "$deb")" ] || [ ! -s "$out/vmlinux" ]; then
+if [ "$(cat "$kdir/.from" 2>/dev/null)" != "$(basename "$deb") $modules" ] || [ ! -s "$out/vmlinux" ]; then
 	rm -rf "$kdir"
 	mkdir -p "$kdir"
 	log "unpacking $(basename "$deb")"
@@ -160,14 +180,14 @@ if [ "$(cat "$kdir/.from" 2>/dev/null)" != "$(basename "$deb")" ] || [ ! -s "$ou
 	file "$out/vmlinux.new" | grep -q 'ELF 64-bit' || die "extracted kernel is not an ELF file"
 	chmod 644 "$out/vmlinux.new"
 	mv "$out/vmlinux.new" "$out/vmlinux"
-	basename "$deb" >"$kdir/.from"
+	echo "$(basename "$deb") $modules" >"$kdir/.from"
 fi
 vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -n 1)
 kver=${vmlinuz##*/vmlinuz-}
 
 # ---------------------------------------------------------------- agent
 log "compiling uvm-agent with $cc"
-$cc -static -Os -Wall -o "$out/uvm-agent.new" "$here/agent/uvm-agent.c"
+$cc -static -Os -Wall -o "$out/uvm-agent.new" "$here/agent/uvm-agent.c" "$here/agent/distro.c"
 strip "$out/uvm-agent.new" 2>/dev/null || true
 mv "$out/uvm-agent.new" "$out/uvm-agent"
 
@@ -176,7 +196,7 @@ root=$out/rootfs
 rm -rf "$root"
 mkdir -p "$root"
 cd "$root"
-mkdir -p bin sbin etc dev proc sys tmp run mnt root lib/modules var/tmp
+mkdir -p bin sbin etc dev proc sys tmp run/uvm mnt root data lib/modules var/tmp
 chmod 1777 tmp var/tmp
 chmod 700 root
 mkdir -p usr
@@ -198,6 +218,11 @@ chmod 600 etc/shadow
 cp "$here/init" init
 chmod 755 init
 cp "$out/uvm-agent" sbin/uvm-agent
+cp "$gtar" bin/gtar
+for lib in $gtar_libs; do
+	mkdir -p ".${lib%/*}"
+	cp -L "$lib" ".$lib"
+done
 
 # Modules go to /lib/modules/<version>/ with a modules.dep, so that one modprobe loads them
 # all. Their appended signatures are cut off: the kernel then skips the RSA check of each
@@ -274,6 +299,8 @@ json_file() { # name path
 	echo "  \"busybox\": \"$("$busybox" 2>&1 | head -n 1 | sed 's/ multi-call binary.*//; s/"/\\"/g')\","
 	echo "  \"agent_compiler\": \"$cc\","
 	echo "  \"modules\": \"$(cd "$root/lib/modules/$kver" && ls -- *.ko | sed 's/\.ko$//' | tr '\n' ' ' | sed 's/ $//')\","
+	echo "  \"data_disk\": { \"device\": \"/dev/vda\", \"mount\": \"/data\", \"type\": \"ext4\", \"options\": \"discard,noatime\", \"modules\": \"$data_modules\" },"
+	echo "  \"gnu_tar\": { \"path\": \"/bin/gtar\", \"version\": \"$gtar_version\", \"from\": \"$gtar\", \"libraries\": \"$(echo "$gtar_libs" | tr '\n' ' ' | sed 's/ $//')\" },"
 	echo "  \"files\": {"
 	json_file kernel "$out/vmlinux"
 	echo ","

@@ -3,6 +3,7 @@ package dev.uvm.daemon;
 import dev.uvm.core.lifecycle.StopReason;
 import dev.uvm.core.lifecycle.VmStatus;
 import dev.uvm.core.lifecycle.WarmUp;
+import dev.uvm.daemon.distro.DistroRegistry;
 import dev.uvm.io.ChannelStreams;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
@@ -16,8 +17,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.SocketChannel;
+import dev.uvm.vm.RunningVm;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -104,7 +108,13 @@ final class ConnectionHandler implements Runnable {
     private void serve(ClientMessage request, DataInputStream in, OutputStream out) throws IOException {
         JobRequests jobs = new JobRequests(daemon.jobs());
         if (request instanceof ClientMessage.Run run) {
-            RunRequest r = RunRequest.of(run);
+            RunRequest r;
+            try {
+                r = RunRequest.of(run, daemon.distributions());
+            } catch (DistroRegistry.NameException e) {
+                Wire.send(out, new DaemonMessage.Failure(e.getMessage(), ExitStatus.BAD_REQUEST));
+                return;
+            }
             if (r.detach()) {
                 Wire.send(out, jobs.detach(r));
             } else {
@@ -122,6 +132,16 @@ final class ConnectionHandler implements Runnable {
             Wire.send(out, daemon.status());
         } else if (request instanceof ClientMessage.Shutdown shutdown) {
             Wire.send(out, shutdown(shutdown));
+        } else if (request instanceof ClientMessage.ImportDistro imp) {
+            daemon.distroRequests().importDistro(imp, in, out);
+        } else if (request instanceof ClientMessage.InstallDistro install) {
+            daemon.distroRequests().install(install, in, out);
+        } else if (request instanceof ClientMessage.ExportDistro export) {
+            daemon.distroRequests().export(export, in, out);
+        } else if (request instanceof ClientMessage.UnregisterDistro unregister) {
+            Wire.send(out, daemon.distroRequests().unregister(unregister));
+        } else if (request instanceof ClientMessage.SetDefaultDistro setDefault) {
+            Wire.send(out, daemon.distroRequests().setDefault(setDefault));
         } else if (request instanceof ClientMessage.StopDaemon stop) {
             Wire.send(out, new DaemonMessage.DaemonStopping("daemon stopping"));
             daemon.stopAsync(stop.force());
@@ -141,12 +161,15 @@ final class ConnectionHandler implements Runnable {
 
     private DaemonMessage.VmList list() {
         List<VmInfo> vms = new ArrayList<>();
+        Map<String, RunningVm> up = new HashMap<>();
+        daemon.scheduler().serving().join().forEach(u -> up.put(u.name(), u.vm()));
         for (VmStatus s : daemon.scheduler().list().join()) {
             WarmUp.Status warm = daemon.warmUp().status(s.name()).join();
             vms.add(new VmInfo(s.name(), s.state().label(), s.foregroundSessions(), s.backgroundSessions(),
                     s.uptimeMillis(), s.vmmPid(), s.memoryBytes(), s.hostResidentBytes(), s.idleTimeoutMillis(),
                     s.idleDeadlineMillis(), s.retryAtMillis(), warm.keepAliveActive(), warm.nextKeepAliveMillis(),
-                    warm.nextPrewarmMillis(), daemon.pending().of(s.name()), s.lastStopReason(), s.lastError()));
+                    warm.nextPrewarmMillis(), daemon.pending().of(s.name()), s.lastStopReason(), s.lastError(),
+                    daemon.distroRequests().of(s.name(), up.get(s.name()))));
         }
         return new DaemonMessage.VmList(vms);
     }

@@ -12,6 +12,8 @@ import dev.uvm.core.lifecycle.StopReason;
 import dev.uvm.core.lifecycle.ThreadEventLoop;
 import dev.uvm.core.lifecycle.WarmUp;
 import dev.uvm.core.reclaim.MemoryReclaimer;
+import dev.uvm.daemon.distro.DistroRegistry;
+import dev.uvm.daemon.distro.Distributions;
 import dev.uvm.daemon.observe.MemorySampler;
 import dev.uvm.daemon.observe.MetricsListener;
 import dev.uvm.daemon.observe.ReclaimMetrics;
@@ -73,6 +75,8 @@ public final class Daemon {
     private final PendingChanges pending = new PendingChanges();
     private ConfigReloader reloader;
     private Jobs jobs;
+    private Distributions distributions;
+    private DistroRequests distroRequests;
     private WarmUp warmUp;
     private ConfigWatcher watcher;
     private volatile String metricsBound;
@@ -119,6 +123,9 @@ public final class Daemon {
         warmUp = new WarmUp(scheduler, loop, timers, new WarmUpMetrics(metrics), TimeZone.getDefault());
         reloader = new ConfigReloader(scheduler, warmUp, pending, config);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
+        distributions = new Distributions(DistroRegistry.open(stateDir), name -> reloader.current().vm(name));
+        distroRequests = new DistroRequests(scheduler, distributions, metrics, stateDir);
+        distributions.registry().all().forEach(d -> metrics.distribution(d.name(), d.vm()).diskBytes(d.diskBytes()));
         VmDriver.Recovered found = driver.recover(config.vms());
         found.running().forEach(scheduler::adopt);
         found.savedBytes().forEach((vm, bytes) -> {
@@ -205,6 +212,16 @@ public final class Daemon {
     /** The prewarm and keepAlive schedules. */
     WarmUp warmUp() {
         return warmUp;
+    }
+
+    /** Where runs go: the registered distributions. */
+    Distributions distributions() {
+        return distributions;
+    }
+
+    /** Import, install, export, unregister and set-default. */
+    DistroRequests distroRequests() {
+        return distroRequests;
     }
 
     /** Config changes that wait for a VM's next boot. */

@@ -2,7 +2,6 @@ package dev.uvm.daemon;
 
 import dev.uvm.agent.AgentChannel;
 import dev.uvm.agent.ChannelListener;
-import dev.uvm.agent.ExecRequest;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
 import dev.uvm.protocol.Wire;
@@ -91,15 +90,15 @@ final class GuestProcess {
 
     private final Scheduler scheduler;
     private final String vm;
-    private final ExecRequest exec;
+    private final ExecPlan plan;
     private final Owner owner;
     private final Session session;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
-    GuestProcess(Scheduler scheduler, String vm, ExecRequest exec, Session.Kind kind, Owner owner) {
+    GuestProcess(Scheduler scheduler, String vm, ExecPlan plan, Session.Kind kind, Owner owner) {
         this.scheduler = scheduler;
         this.vm = vm;
-        this.exec = exec;
+        this.plan = plan;
         this.owner = owner;
         this.session = new Session(kind, lost -> events.add(new VmLost(lost.message())));
     }
@@ -124,8 +123,8 @@ final class GuestProcess {
                 Event ev = events.take();
                 if (ev instanceof VmReady r) {
                     try {
-                        channel = r.vm().agent().exec(exec, listener());
-                    } catch (IOException e) {
+                        channel = r.vm().agent().exec(plan.forVm(r.vm()), listener());
+                    } catch (IOException | IllegalArgumentException e) {
                         owner.ended(new Failed("cannot start the command in VM " + vm + ": " + e.getMessage()));
                         return;
                     }

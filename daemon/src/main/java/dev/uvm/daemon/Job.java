@@ -59,7 +59,7 @@ final class Job implements GuestProcess.Owner {
         this.id = id;
         this.request = request;
         this.output = output;
-        this.process = new GuestProcess(scheduler, request.vm(), request.exec(), Session.Kind.BACKGROUND, this);
+        this.process = new GuestProcess(scheduler, request.vm(), request.plan(), Session.Kind.BACKGROUND, this);
     }
 
     /** Starts the job's thread, which opens its session and runs it to the end. */
@@ -119,7 +119,7 @@ final class Job implements GuestProcess.Owner {
                 ch.signal(pendingSignal);
             }
         }
-        log.info("job {} started in VM {} ({}): {}", id, request.vm(), process.session(), request.exec().argv());
+        log.info("job {} started in VM {} ({}): {}", id, request.vm(), process.session(), request.argv());
         started.complete(null);
     }
 
@@ -163,7 +163,7 @@ final class Job implements GuestProcess.Owner {
 
     /** The job as {@code uvm jobs} shows it. */
     JobInfo info() {
-        return new JobInfo(String.valueOf(id), request.vm(), request.exec().argv(), state.label(),
+        return new JobInfo(String.valueOf(id), request.vm(), request.argv(), state.label(),
                 state == State.EXITED ? exitCode : null, startedMillis, endedMillis, output.size(), message);
     }
 }

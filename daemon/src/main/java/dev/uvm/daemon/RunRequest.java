@@ -2,25 +2,61 @@ package dev.uvm.daemon;
 
 import dev.uvm.agent.AgentFrame;
 import dev.uvm.agent.ExecRequest;
+import dev.uvm.config.VmConfig;
+import dev.uvm.daemon.distro.DistroRegistry;
+import dev.uvm.daemon.distro.Distributions;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.Wire;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * A {@code run} request the guest agent can carry out: which VM, the agent's EXEC request, and
- * whether the process runs attached to the connection or detached as a background job.
+ * A {@code run} request resolved: which VM, which distribution ({@code null}: the utility
+ * environment), and how its process starts there.
  */
-record RunRequest(String vm, ExecRequest exec, boolean detach) {
+record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPlan plan) {
     /** Flags, rows, cols, argc and envc of the agent's EXEC payload (guest/PROTOCOL.md). */
     private static final int EXEC_FIXED_BYTES = 13;
 
+    boolean detach() {
+        return run.detach();
+    }
+
+    List<String> argv() {
+        return run.argv();
+    }
+
     /**
-     * The request of a (decoded, so valid) {@code run} message.
+     * Resolves a (decoded, so valid) {@code run} message: its distribution (the one it names, else
+     * the default, else none) decides the VM.
      *
      * @throws Wire.ProtocolException if its command line and environment do not fit one EXEC frame
+     * @throws DistroRegistry.NameException if it names a distribution that does not exist, or asks
+     *         for what only a distribution has, or a VM its distribution does not live in
      */
-    static RunRequest of(ClientMessage.Run run) throws Wire.ProtocolException {
+    static RunRequest of(ClientMessage.Run run, Distributions distributions)
+            throws Wire.ProtocolException, DistroRegistry.NameException {
+        checkSize(run);
+        Optional<DistroRegistry.Distro> target = distributions.target(run.distribution());
+        if (target.isPresent()) {
+            DistroRegistry.Distro d = target.get();
+            if (run.vm() != null && !run.vm().equals(d.vm())) {
+                throw new DistroRegistry.NameException("distribution " + d.name() + " lives in VM " + d.vm()
+                        + ", not " + run.vm() + "; leave out --vm");
+            }
+            return new RunRequest(d.vm(), d.name(), run, vm -> distributions.exec(d, vm, run));
+        }
+        if (run.user() != null || run.cwd() != null) {
+            throw new DistroRegistry.NameException("--user and --cd need a distribution, and none is installed"
+                    + " (uvm install debian makes one)");
+        }
+        return new RunRequest(run.vm() != null ? run.vm() : VmConfig.DEFAULT_NAME, null, run,
+                ExecPlan.of(new ExecRequest(run.argv(), run.env(), run.tty(), run.rows(), run.cols())));
+    }
+
+    /** The agent's EXEC frame holds 13 bytes of header, then every string NUL-terminated. */
+    private static void checkSize(ClientMessage.Run run) throws Wire.ProtocolException {
         long size = EXEC_FIXED_BYTES;
         for (List<String> list : List.of(run.argv(), run.env())) {
             for (String s : list) {
@@ -31,7 +67,5 @@ record RunRequest(String vm, ExecRequest exec, boolean detach) {
             throw new Wire.ProtocolException("run: the command line and environment take " + size
                     + " bytes; the limit is " + AgentFrame.MAX_PAYLOAD);
         }
-        return new RunRequest(run.vm(), new ExecRequest(run.argv(), run.env(), run.tty(), run.rows(), run.cols()),
-                run.detach());
     }
 }

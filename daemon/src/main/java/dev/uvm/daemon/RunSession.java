@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
  */
 final class RunSession implements GuestProcess.Owner {
     private final String vmName;
+    private final String distribution;
     private final DataInputStream in;
     private final OutputStream out;
     private final CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
@@ -30,9 +31,10 @@ final class RunSession implements GuestProcess.Owner {
 
     RunSession(Scheduler scheduler, RunRequest req, DataInputStream in, OutputStream out) {
         this.vmName = req.vm();
+        this.distribution = req.distribution();
         this.in = in;
         this.out = out;
-        this.process = new GuestProcess(scheduler, req.vm(), req.exec(), Session.Kind.FOREGROUND, this);
+        this.process = new GuestProcess(scheduler, req.vm(), req.plan(), Session.Kind.FOREGROUND, this);
     }
 
     void run() {
@@ -49,7 +51,7 @@ final class RunSession implements GuestProcess.Owner {
     @Override
     public void started(AgentChannel ch) throws IOException {
         channel.complete(ch);
-        Wire.send(out, new DaemonMessage.Started(vmName));
+        Wire.send(out, new DaemonMessage.Started(vmName, null, null, distribution));
     }
 
     @Override

@@ -68,4 +68,8 @@ public final class MetricNames {
     public static final String PREWARMS = "uvm.vm.prewarms";
     /** {@code uvm_vm_guest_idle}: 1 while the guest counts as idle for memory reclaim. */
     public static final String GUEST_IDLE = "uvm.vm.guest.idle";
+    /** {@code uvm_distribution_disk_bytes}, labels {@code distribution}, {@code vm}: space on the data disk. */
+    public static final String DISTRIBUTION_DISK = "uvm.distribution.disk";
+    /** {@code uvm_distribution_running}, labels {@code distribution}, {@code vm}: 1 while it runs. */
+    public static final String DISTRIBUTION_RUNNING = "uvm.distribution.running";
 }

@@ -26,6 +26,7 @@ public final class UvmMetrics implements AutoCloseable {
     private final CollectorRegistry collectors = new CollectorRegistry(true);
     private final PrometheusMeterRegistry registry;
     private final Map<String, VmMetrics> vms = new ConcurrentHashMap<>();
+    private final Map<String, DistroMetrics> distributions = new ConcurrentHashMap<>();
     private final String backend;
     private HTTPServer server;
 
@@ -52,6 +53,19 @@ public final class UvmMetrics implements AutoCloseable {
     /** The meters of a VM, created (all at their zero values) on first use. */
     public VmMetrics vm(String name) {
         return vms.computeIfAbsent(name, n -> new VmMetrics(registry, n, backend));
+    }
+
+    /** The meters of a registered distribution, created on first use. */
+    public DistroMetrics distribution(String name, String vm) {
+        return distributions.computeIfAbsent(name, n -> new DistroMetrics(registry, n, vm));
+    }
+
+    /** Removes an unregistered distribution's meters. */
+    public void removeDistribution(String name) {
+        DistroMetrics m = distributions.remove(name);
+        if (m != null) {
+            m.remove();
+        }
     }
 
     /** The current exposition in the Prometheus text format. */

@@ -48,6 +48,20 @@ class UvmMetricsTest {
     }
 
     @Test
+    void distribution_exportsItsDiskUseAndState_untilItIsRemoved() {
+        DistroMetrics d = metrics.distribution("debian", "default");
+        String labels = "{distribution=\"debian\",vm=\"default\",}";
+        assertEquals(-1.0, sample(metrics.scrape(), "uvm_distribution_disk_bytes" + labels));
+        d.diskBytes(612L << 20);
+        d.running(true);
+        String s = metrics.scrape();
+        assertEquals(612.0 * (1 << 20), sample(s, "uvm_distribution_disk_bytes" + labels));
+        assertEquals(1.0, sample(s, "uvm_distribution_running" + labels));
+        metrics.removeDistribution("debian");
+        assertFalse(metrics.scrape().contains("distribution=\"debian\""));
+    }
+
+    @Test
     void boot_recordsHistogramInSeconds_withBucketsFrom50msTo60s() {
         VmMetrics vm = metrics.vm("default");
         vm.bootSucceeded(1800, Map.of("vmm_up", 40L, "kernel_start", 300L, "agent_ready", 1800L), 512L << 20);

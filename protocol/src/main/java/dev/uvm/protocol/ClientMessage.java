@@ -42,8 +42,26 @@ public sealed interface ClientMessage {
             case "status" -> new GetStatus();
             case "shutdown" -> new Shutdown(f.string("vm"), f.bool("force"));
             case "stop-daemon" -> new StopDaemon(f.bool("force"));
+            case "import" -> new ImportDistro(distroName(f), f.string("vm"));
+            case "install" -> InstallDistro.decode(f);
+            case "export" -> new ExportDistro(distroName(f));
+            case "unregister" -> new UnregisterDistro(distroName(f));
+            case "set-default" -> new SetDefaultDistro(distroName(f));
             default -> throw new Wire.ProtocolException("unknown request type \"" + f.type() + "\"");
         };
+    }
+
+    /** A distribution's name: 1 to 64 of {@code A-Z a-z 0-9 . _ -}, not starting with a dot. */
+    static String distroName(Fields f) throws Wire.ProtocolException {
+        String name = f.string("name");
+        if (name == null) {
+            throw new Wire.ProtocolException(f.type() + " needs a distribution \"name\"");
+        }
+        String problem = DistroNames.problem(name);
+        if (problem != null) {
+            throw new Wire.ProtocolException(problem);
+        }
+        return name;
     }
 
     private static String jobId(Fields f) throws Wire.ProtocolException {
@@ -75,15 +93,27 @@ public sealed interface ClientMessage {
     /**
      * Runs {@code argv} in a VM: attached to this connection, or as a background job with
      * {@code detach}. With {@code tty} the process gets a PTY of {@code rows} x {@code cols}.
+     *
+     * @param vm           the VM, or {@code null} for the distribution's (else {@code default})
+     * @param distribution the distribution, or {@code null} for the default one (the utility environment
+     *                     when none is installed)
+     * @param user         the user to run as, or {@code null} for the distribution's default
+     * @param cwd          the working directory, or {@code null} for the user's home
+     * @param login        run the user's login shell instead of {@code argv} ({@code uvm shell})
      */
-    record Run(String vm, List<String> argv, List<String> env, boolean tty, int rows, int cols, boolean detach)
-            implements ClientMessage {
+    record Run(String vm, List<String> argv, List<String> env, boolean tty, int rows, int cols, boolean detach,
+               String distribution, String user, String cwd, boolean login) implements ClientMessage {
         /** Largest terminal dimension (the guest's winsize fields are u16). */
         public static final int MAX_TERMINAL_CELLS = 0xFFFF;
 
         public Run {
             argv = List.copyOf(argv);
             env = List.copyOf(env);
+        }
+
+        /** A run in the utility environment or the default distribution, without the newer options. */
+        public Run(String vm, List<String> argv, List<String> env, boolean tty, int rows, int cols, boolean detach) {
+            this(vm, argv, env, tty, rows, cols, detach, null, null, null, false);
         }
 
         /** An attached run without a terminal. */
@@ -109,10 +139,22 @@ public sealed interface ClientMessage {
             if (detach) {
                 g.writeBooleanField("detach", true);
             }
+            if (distribution != null) {
+                Json.string(g, "distribution", distribution);
+            }
+            if (user != null) {
+                Json.string(g, "user", user);
+            }
+            if (cwd != null) {
+                Json.string(g, "cwd", cwd);
+            }
+            if (login) {
+                g.writeBooleanField("login", true);
+            }
         }
 
         static Run decode(Fields f) throws Wire.ProtocolException {
-            String vm = f.string("vm", "default");
+            String vm = f.string("vm");
             List<String> argv = f.strings("argv");
             if (argv.isEmpty()) {
                 throw new Wire.ProtocolException("run needs a non-empty \"argv\" array of strings");
@@ -135,7 +177,16 @@ public sealed interface ClientMessage {
                     }
                 }
             }
-            return new Run(vm, argv, env, tty, tty ? cells(f, "rows", 24) : 0, tty ? cells(f, "cols", 80) : 0, detach);
+            String distribution = f.string("distribution");
+            if (distribution != null && DistroNames.problem(distribution) != null) {
+                throw new Wire.ProtocolException("run: " + DistroNames.problem(distribution));
+            }
+            boolean login = f.bool("login");
+            if (login && detach) {
+                throw new Wire.ProtocolException("run: a login shell cannot be a background job (login and detach)");
+            }
+            return new Run(vm, argv, env, tty, tty ? cells(f, "rows", 24) : 0, tty ? cells(f, "cols", 80) : 0, detach,
+                    distribution, f.string("user"), f.string("cwd"), login);
         }
 
         /** A terminal dimension: 1 to 65535 cells. */
@@ -257,6 +308,102 @@ public sealed interface ClientMessage {
         public void write(JsonGenerator g) throws IOException {
             Json.string(g, "vm", vm);
             g.writeBooleanField("force", force);
+        }
+    }
+
+    /**
+     * Registers the root file system tarball that follows as STDIN frames (tar, tar.gz or tar.xz) as
+     * distribution {@code name}, in VM {@code vm} ({@code null}: the default VM). Answered with
+     * {@link DaemonMessage.Started}, then {@link DaemonMessage.Exit} 0 or a failure.
+     */
+    record ImportDistro(String name, String vm) implements ClientMessage {
+        @Override
+        public String type() {
+            return "import";
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            Json.string(g, "name", name);
+            Json.string(g, "vm", vm);
+        }
+    }
+
+    /**
+     * Builds and registers a distribution ({@code source} {@code debian} of {@code release}), with a
+     * default {@code user} who may use sudo, if given; progress arrives as STDERR frames, then
+     * {@link DaemonMessage.Exit} 0 or a failure.
+     */
+    record InstallDistro(String name, String vm, String source, String release, String user) implements ClientMessage {
+        @Override
+        public String type() {
+            return "install";
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            Json.string(g, "name", name);
+            Json.string(g, "vm", vm);
+            Json.string(g, "source", source);
+            Json.string(g, "release", release);
+            Json.string(g, "user", user);
+        }
+
+        static InstallDistro decode(Fields f) throws Wire.ProtocolException {
+            String source = f.string("source", "debian");
+            if (!source.equals("debian")) {
+                throw new Wire.ProtocolException("install: uvm installs \"debian\" (got \"" + source + "\"); other"
+                        + " distributions come as a tarball with `uvm import`");
+            }
+            String release = f.string("release", "bookworm");
+            if (!release.matches("[a-z][a-z0-9-]{1,31}")) {
+                throw new Wire.ProtocolException("install: \"" + release + "\" is not a Debian release name such as bookworm");
+            }
+            String user = f.string("user");
+            if (user != null && !user.matches("[a-z_][a-z0-9_-]{0,31}")) {
+                throw new Wire.ProtocolException("install: \"" + user + "\" is not a valid user name (lower-case letters,"
+                        + " digits, '_' and '-', starting with a letter or '_')");
+            }
+            return new InstallDistro(distroName(f), f.string("vm"), source, release, user);
+        }
+    }
+
+    /** The distribution's files as a tar stream in STDOUT frames, then {@link DaemonMessage.Exit} 0. */
+    record ExportDistro(String name) implements ClientMessage {
+        @Override
+        public String type() {
+            return "export";
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            Json.string(g, "name", name);
+        }
+    }
+
+    /** Stops the distribution's processes and deletes it; answered with {@link DaemonMessage.DistroDone}. */
+    record UnregisterDistro(String name) implements ClientMessage {
+        @Override
+        public String type() {
+            return "unregister";
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            Json.string(g, "name", name);
+        }
+    }
+
+    /** Makes {@code name} the distribution of runs that name none; answered with {@link DaemonMessage.DistroDone}. */
+    record SetDefaultDistro(String name) implements ClientMessage {
+        @Override
+        public String type() {
+            return "set-default";
+        }
+
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            Json.string(g, "name", name);
         }
     }
 

@@ -36,7 +36,7 @@ public sealed interface DaemonMessage {
             case "hello" -> new Hello((int) f.number("version", -1), f.string("daemon"));
             case "error" -> new Failure(f.string("message", "(no message)"),
                     (int) f.number("code", ExitStatus.UVM_ERROR), f.id("job"));
-            case "started" -> new Started(f.string("vm"), f.id("job"), f.string("state"));
+            case "started" -> new Started(f.string("vm"), f.id("job"), f.string("state"), f.string("distribution"));
             case "exit" -> new Exit((int) f.number("code", ExitStatus.UVM_ERROR));
             case "end" -> new LogEnd(f.id("job"), f.string("state"), f.optionalInt("exitCode"));
             case "result" -> result(f, result);
@@ -67,6 +67,8 @@ public sealed interface DaemonMessage {
             return new Stopped(f.strings("stopped"));
         } else if (expected == DaemonStopping.class) {
             return new DaemonStopping(f.string("message"));
+        } else if (expected == DistroDone.class) {
+            return new DistroDone(f.string("name"), f.string("message"));
         }
         throw new Wire.ProtocolException("the daemon sent a result where none was expected");
     }
@@ -120,11 +122,16 @@ public sealed interface DaemonMessage {
 
     /**
      * A run's process started in {@code vm}; for a detached run, as background job {@code job}, which
-     * is in {@code state} (both {@code null} for an attached run).
+     * is in {@code state} (both {@code null} for an attached run); in {@code distribution}, or in the
+     * utility environment ({@code null}).
      */
-    record Started(String vm, String job, String state) implements DaemonMessage {
+    record Started(String vm, String job, String state, String distribution) implements DaemonMessage {
         public Started(String vm) {
-            this(vm, null, null);
+            this(vm, null, null, null);
+        }
+
+        public Started(String vm, String job, String state) {
+            this(vm, job, state, null);
         }
 
         @Override
@@ -138,6 +145,9 @@ public sealed interface DaemonMessage {
             if (job != null) {
                 Json.string(g, "job", job);
                 Json.string(g, "state", state);
+            }
+            if (distribution != null) {
+                Json.string(g, "distribution", distribution);
             }
         }
     }
@@ -270,6 +280,15 @@ public sealed interface DaemonMessage {
         @Override
         public void write(JsonGenerator g) throws IOException {
             Json.strings(g, "stopped", stopped);
+        }
+    }
+
+    /** The answer to {@link ClientMessage.UnregisterDistro} and {@link ClientMessage.SetDefaultDistro}: what was done. */
+    record DistroDone(String name, String message) implements Result {
+        @Override
+        public void write(JsonGenerator g) throws IOException {
+            Json.string(g, "name", name);
+            Json.string(g, "message", message);
         }
     }
 

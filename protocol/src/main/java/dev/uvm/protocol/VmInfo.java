@@ -20,14 +20,16 @@ import java.util.List;
  * @param pendingChanges     config changes that apply at the next boot, as {@code key: old -> new}
  * @param lastStopReason     why the VM last stopped, or {@code null}
  * @param lastError          the last boot or save error, or {@code null}
+ * @param distributions      the distributions that live in this VM
  */
 public record VmInfo(String name, String state, int foregroundSessions, int backgroundSessions, long uptimeMillis,
                      long pid, long memoryBytes, long hostResidentBytes, long idleTimeoutMillis,
                      long idleDeadlineMillis, long retryAtMillis, boolean keepAliveActive, long nextKeepAliveMillis,
-                     long nextPrewarmMillis, List<String> pendingChanges, String lastStopReason, String lastError)
-        implements Json.Body {
+                     long nextPrewarmMillis, List<String> pendingChanges, String lastStopReason, String lastError,
+                     List<DistroInfo> distributions) implements Json.Body {
     public VmInfo {
         pendingChanges = List.copyOf(pendingChanges);
+        distributions = List.copyOf(distributions);
     }
 
     @Override
@@ -49,6 +51,7 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
         Json.strings(g, "pendingChanges", pendingChanges);
         Json.string(g, "lastStopReason", lastStopReason);
         Json.string(g, "lastError", lastError);
+        Json.objects(g, "distributions", distributions);
     }
 
     static VmInfo read(Fields f) throws Wire.ProtocolException {
@@ -57,6 +60,14 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
                 f.number("memoryBytes", 0), f.number("hostResidentBytes", -1), f.number("idleTimeoutMillis", 0),
                 f.number("idleDeadlineMillis", -1), f.number("retryAtMillis", -1), f.bool("keepAliveActive"),
                 f.number("nextKeepAliveMillis", -1), f.number("nextPrewarmMillis", -1), f.strings("pendingChanges"),
-                f.string("lastStopReason"), f.string("lastError"));
+                f.string("lastStopReason"), f.string("lastError"), distributions(f));
+    }
+
+    private static List<DistroInfo> distributions(Fields f) throws Wire.ProtocolException {
+        List<DistroInfo> out = new java.util.ArrayList<>();
+        for (Fields d : f.objects("distributions")) {
+            out.add(DistroInfo.read(d));
+        }
+        return out;
     }
 }

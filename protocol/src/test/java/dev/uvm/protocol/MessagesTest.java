@@ -32,7 +32,14 @@ class MessagesTest {
             new ClientMessage.GetStatus(),
             new ClientMessage.Shutdown("default", true),
             new ClientMessage.Shutdown(null, false),
-            new ClientMessage.StopDaemon(true));
+            new ClientMessage.StopDaemon(true),
+            new ClientMessage.Run(null, List.of("sh", "-l"), List.of(), true, 24, 80, false, "debian", "alice",
+                    "/srv", true),
+            new ClientMessage.ImportDistro("alpine-3.20", "big"),
+            new ClientMessage.InstallDistro("debian", null, "debian", "bookworm", "alice"),
+            new ClientMessage.ExportDistro("debian"),
+            new ClientMessage.UnregisterDistro("debian"),
+            new ClientMessage.SetDefaultDistro("debian"));
 
     /** One of each daemon message, with fields that differ from their defaults. */
     static final List<DaemonMessage> DAEMON = List.of(
@@ -41,6 +48,8 @@ class MessagesTest {
             new DaemonMessage.Failure("job 3 failed: boot", ExitStatus.UVM_ERROR, "3"),
             new DaemonMessage.Started("default"),
             new DaemonMessage.Started("default", "3", "running"),
+            new DaemonMessage.Started("default", null, null, "debian"),
+            new DaemonMessage.DistroDone("debian", "unregistered debian; its files are deleted"),
             new DaemonMessage.Exit(130),
             new DaemonMessage.LogEnd("3", "exited", 0),
             new DaemonMessage.LogEnd("4", "lost", null),
@@ -53,9 +62,10 @@ class MessagesTest {
             new DaemonMessage.VmList(List.of(
                     new VmInfo("default", "idle", 0, 1, 5_000, 4242, 512L << 20, 250L << 20, 60_000,
                             1767225660000L, -1, true, -1, 1767229200000L, List.of("memory: 512MB -> 1GB"), "idle",
-                            null),
+                            null, List.of(new DistroInfo("debian", "default", "running", true, 612L << 20),
+                                    new DistroInfo("alpine", "default", "stopped", false, -1))),
                     new VmInfo("big", "failed", 0, 0, -1, 0, 2L << 30, -1, -1, -1, 1767225700000L, false, -1, -1,
-                            List.of(), "boot_failure", "VM big failed to boot: kernel panic"))),
+                            List.of(), "boot_failure", "VM big failed to boot: kernel panic", List.of()))),
             new DaemonMessage.Status("0.1.0", 12345678901L, "/run/uvm/uvm.sock", null, "/var/lib/uvm", "qemu",
                     "tcg (set by UVM_ACCEL=tcg)", "127.0.0.1:9477", 1, "in force"),
             new DaemonMessage.Stopped(List.of("default", "big")),
@@ -98,10 +108,10 @@ class MessagesTest {
                         + "\"argv\":[\"sleep\",\"60\"],\"state\":\"exited\",\"exitCode\":0,\"startedMillis\":1767225600000,"
                         + "\"endedMillis\":1767225660000,\"logBytes\":0,\"message\":null}]}"), DaemonMessage.JobList.class));
         // Defaults of an attached run, numbers as job ids, unknown fields ignored.
-        assertEquals(ClientMessage.Run.of("default", List.of("uname", "-a"), List.of()),
+        assertEquals(ClientMessage.Run.of(null, List.of("uname", "-a"), List.of()),
                 ClientMessage.decode(frame("{\"type\":\"run\",\"argv\":[\"uname\",\"-a\"],\"future\":{\"x\":1}}")));
         assertEquals(new ClientMessage.KillJob("7", 15), ClientMessage.decode(frame("{\"type\":\"kill\",\"job\":7}")));
-        assertEquals(new ClientMessage.Run("default", List.of("sh"), List.of(), true, 24, 80, false),
+        assertEquals(new ClientMessage.Run(null, List.of("sh"), List.of(), true, 24, 80, false),
                 ClientMessage.decode(frame("{\"type\":\"run\",\"argv\":[\"sh\"],\"tty\":true}")));
     }
 
@@ -124,6 +134,12 @@ class MessagesTest {
                 Map.entry("{\"type\":\"resize\",\"rows\":70000}", "\"rows\" must be a number from 1 to 65535"),
                 Map.entry("{\"type\":\"kill\",\"job\":\"1\",\"signal\":99}", "\"signal\" must be a signal number"),
                 Map.entry("{\"type\":\"logs\"}", "logs needs a \"job\" id"),
+                Map.entry("{\"type\":\"import\",\"name\":\"a/b\"}", "not a valid distribution name"),
+                Map.entry("{\"type\":\"import\",\"name\":\"..\"}", "must not start with a dot"),
+                Map.entry("{\"type\":\"export\",\"name\":\"" + "x".repeat(65) + "\"}", "1 to 64"),
+                Map.entry("{\"type\":\"unregister\"}", "unregister needs a distribution \"name\""),
+                Map.entry(run + "\"argv\":[\"sh\"],\"login\":true,\"detach\":true}", "login shell cannot"),
+                Map.entry(run + "\"argv\":[\"sh\"],\"distribution\":\"x y\"}", "not a valid distribution name"),
                 Map.entry("{\"type\":\"reboot\"}", "unknown request type \"reboot\""),
                 Map.entry("[1,2,3]", "not a JSON object with a \"type\" field"),
                 Map.entry("{\"type\":", "not valid JSON"));
