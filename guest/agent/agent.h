@@ -35,9 +35,9 @@ void console(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* base[] and then extra[] ("KEY=VALUE"; a later entry replaces an earlier one with the same
  * key), NULL-terminated, in a new array. NULL when out of memory. */
 char **env_merge(const char *const *base, size_t nbase, char *const *extra, size_t nextra);
-/* In a channel's process: exec argv (looked up in PATH); when that fails, the error goes to
- * stderr and report_fd and the process exits 127 (not found) or 126. */
-void exec_command(char **argv, char **envp, int report_fd) __attribute__((noreturn));
+/* In a channel's process: exec file (looked up in PATH) with argv; when that fails, the error
+ * goes to stderr and report_fd and the process exits 127 (not found) or 126. */
+void exec_command(const char *file, char **argv, char **envp, int report_fd) __attribute__((noreturn));
 
 /* distro.c, in the agent (the main loop; nothing here blocks) */
 

@@ -5,9 +5,10 @@
  * process started over it. All file descriptors the loop touches are non-blocking; output
  * to the port goes through one queue, so a slow host or a stalled process never blocks the
  * loop. Children are reaped through a signalfd. When started as PID 1 the agent also reaps
- * orphans, and POWEROFF ends the VM.
+ * orphans, and POWEROFF ends the VM. EXEC in a distribution's namespaces and the data disk
+ * are in distro.c.
  *
- * Build: musl-gcc -static -Os -o uvm-agent uvm-agent.c
+ * Build: musl-gcc -static -Os -o uvm-agent uvm-agent.c distro.c
  * Usage: uvm-agent [--port /dev/vportNpM]
  */
 #define _GNU_SOURCE
@@ -34,6 +35,8 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "agent.h"
 
 #define PROTOCOL_VERSION 1
 #define HDR_LEN 9
@@ -87,7 +90,9 @@ struct chan {
     int dropped_logged;
 };
 
-static int verbose;
+int verbose;
+char *agent_cmdline;
+size_t agent_cmdline_len;
 static int port_fd = -1;
 static char port_path[PATH_MAX];
 static int port_connected;
@@ -117,7 +122,7 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void console(const char *fmt, ...)
+void console(const char *fmt, ...)
 {
     char buf[512];
     va_list ap;
@@ -132,8 +137,6 @@ static void console(const char *fmt, ...)
     ssize_t r = write(2, buf, len);
     (void)r;
 }
-
-#define debug(...) do { if (verbose) console(__VA_ARGS__); } while (0)
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -581,6 +584,46 @@ static const char *const base_env[] = {
     "TERM=linux",
 };
 
+char **env_merge(const char *const *base, size_t nbase, char *const *extra, size_t nextra)
+{
+    char **envp = calloc(nbase + nextra + 1, sizeof *envp);
+    if (!envp) {
+        return NULL;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nbase + nextra; i++) {
+        const char *kv = i < nbase ? base[i] : extra[i - nbase];
+        const char *eq = strchr(kv, '=');
+        if (!eq || eq == kv) {
+            continue;
+        }
+        size_t klen = eq - kv + 1, j;
+        for (j = 0; j < n; j++) {
+            if (strncmp(envp[j], kv, klen) == 0) {
+                break;
+            }
+        }
+        envp[j] = (char *)kv;
+        if (j == n) {
+            n++;
+        }
+    }
+    envp[n] = NULL;
+    return envp;
+}
+
+void exec_command(const char *file, char **argv, char **envp, int report_fd)
+{
+    execvpe(file, argv, envp);
+    int err = errno;
+    char msg[512];
+    snprintf(msg, sizeof msg, "uvm-agent: %s: %s\n", file, strerror(err));
+    ssize_t r = write(2, msg, strlen(msg));
+    r = write(report_fd, &err, sizeof err);
+    (void)r;
+    _exit(err == ENOENT || err == ENOTDIR ? 127 : 126);
+}
+
 static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
 {
     if (id == 0) {
@@ -606,19 +649,19 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
         return;
     }
     char **argv = calloc(argc + 1, sizeof *argv);
-    char **envp = calloc(envc + 4, sizeof *envp);
-    if (!argv || !envp) {
+    char **envs = calloc(envc + 1, sizeof *envs);
+    if (!argv || !envs) {
         free(argv);
-        free(envp);
+        free(envs);
         exec_failed(id, "EXEC", ENOMEM, 127);
         return;
     }
-    size_t nenv = 0;
-    for (size_t i = 0; i < sizeof base_env / sizeof *base_env; i++) {
-        envp[nenv++] = (char *)base_env[i];
-    }
+    /* argv, env, then with EXEC_CONTEXT six more strings (an older host sends none; trailing
+     * strings of a newer one are ignored) */
+    const char *ctx_strings[6] = { "", "", "", "", "", "" };
+    uint32_t nstrings = argc + envc + (flags & EXEC_CONTEXT ? 6 : 0);
     int ok = 1;
-    for (uint32_t i = 0; ok && i < argc + envc; i++) {
+    for (uint32_t i = 0; i < nstrings; i++) {
         const unsigned char *z = s < end ? memchr(s, 0, end - s) : NULL;
         if (!z) {
             ok = 0;
@@ -626,33 +669,36 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
         }
         if (i < argc) {
             argv[i] = (char *)s;
+        } else if (i < argc + envc) {
+            envs[i - argc] = (char *)s;
         } else {
-            const char *kv = (const char *)s;
-            const char *eq = strchr(kv, '=');
-            if (eq && eq != kv) {
-                size_t klen = eq - kv + 1;
-                size_t j;
-                for (j = 0; j < nenv; j++) {
-                    if (strncmp(envp[j], kv, klen) == 0) {
-                        break;
-                    }
-                }
-                envp[j] = (char *)kv;
-                if (j == nenv) {
-                    nenv++;
-                }
-            }
+            ctx_strings[i - argc - envc] = (const char *)s;
         }
         s = z + 1;
     }
-    if (!ok || argv[0][0] == 0) {
+    char **envp = ok ? env_merge(base_env, sizeof base_env / sizeof *base_env, envs, envc) : NULL;
+    if (!ok || argv[0][0] == 0 || !envp) {
+        int bad = !ok || argv[0][0] == 0;
         free(argv);
+        free(envs);
         free(envp);
-        send_log("channel %u: malformed EXEC (strings)", id);
-        exec_failed(id, "EXEC", EINVAL, 127);
+        if (bad) {
+            send_log("channel %u: malformed EXEC (strings)", id);
+        }
+        exec_failed(id, "EXEC", bad ? EINVAL : ENOMEM, 127);
         return;
     }
-    envp[nenv] = NULL;
+    struct exec_context ctx = {
+        .root = ctx_strings[0], .hostname = ctx_strings[1], .user = ctx_strings[2],
+        .cwd = ctx_strings[3], .binds = ctx_strings[4], .boot = ctx_strings[5],
+    };
+    /* A distribution's namespaces are made (or found) here; a reason it cannot be used is
+     * reported by the channel's process (stderr, exit 125), like any other failure to start. */
+    struct distro *dist = NULL;
+    char ctx_err[PATH_MAX + 256] = "";
+    if ((flags & EXEC_CONTEXT) && ctx.root[0]) {
+        dist = distro_get(&ctx, ctx_err, sizeof ctx_err);
+    }
 
     int in_p[2] = { -1, -1 }, out_p[2] = { -1, -1 }, err_p[2] = { -1, -1 }, ex_p[2] = { -1, -1 };
     int master = -1;
@@ -660,7 +706,7 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
     int err = 0;
     if (pipe2(ex_p, O_CLOEXEC) < 0) {
         err = errno;
-    } else if (flags & 1) {
+    } else if (flags & EXEC_PTY) {
         master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 ||
             ptsname_r(master, slave, sizeof slave) != 0) {
@@ -696,7 +742,9 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
             signal(sig, SIG_DFL);
         }
         setsid();
-        if (flags & 1) {
+        /* The PTY slave is opened here, before any namespace is entered (the distribution's
+         * /dev is a bind of ours anyway). */
+        if (flags & EXEC_PTY) {
             int sfd = open(slave, O_RDWR);
             if (sfd < 0) {
                 err = errno;
@@ -714,12 +762,14 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
             dup2(out_p[1], 1);
             dup2(err_p[1], 2);
         }
+        if (flags & EXEC_CONTEXT) {
+            exec_in_context(&ctx, dist, ctx_err, flags & EXEC_LOGIN, argv, envs, envc, ex_p[1]);
+        }
         if (chdir("/root") < 0) {
             int r = chdir("/");
             (void)r;
         }
-        execvpe(argv[0], argv, envp);
-        err = errno;
+        exec_command(argv[0], argv, envp, ex_p[1]);
     child_fail:;
         {
             char msg[512];
@@ -732,6 +782,7 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
     }
 
     free(argv);
+    free(envs);
     free(envp);
     close_fd(&in_p[0]);
     close_fd(&out_p[1]);
@@ -753,7 +804,7 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
     c->running = 1;
     c->exec_fd = ex_p[0];
     set_nonblock(c->exec_fd);
-    if (flags & 1) {
+    if (flags & EXEC_PTY) {
         c->is_pty = 1;
         c->out_fd = master;
         c->in_fd = fcntl(master, F_DUPFD_CLOEXEC, 3);
@@ -766,8 +817,8 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
         set_nonblock(c->out_fd);
         set_nonblock(c->err_fd);
     }
-    debug("channel %u: started pid %d (%s%s)", id, (int)pid, (const char *)p + 13,
-          c->is_pty ? ", pty" : "");
+    debug("channel %u: started pid %d (%s%s%s%s%s)", id, (int)pid, (const char *)p + 13,
+          c->is_pty ? ", pty" : "", (flags & EXEC_CONTEXT) && (flags & EXEC_LOGIN) ? ", login" : "", ctx.root[0] ? " in " : "", ctx.root);
 }
 
 /* ------------------------------------------------------------------ other requests */
@@ -881,6 +932,7 @@ static void handle_poweroff(void)
     wait_children(now_ms() + 1000);
     kill(-1, SIGKILL);
     wait_children(now_ms() + 200);
+    data_disk_release();
     sync();
     reboot(RB_POWER_OFF);
     /* Not allowed (not PID 1's privileges, or a test run on a host): say so and go on. */
@@ -1186,6 +1238,9 @@ static void reap(void)
     int st;
     pid_t pid;
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (distro_reaped(pid, st)) {
+            continue;
+        }
         for (size_t i = 0; i < nchans; i++) {
             struct chan *c = chans[i];
             if (c->running && c->pid == pid) {
@@ -1240,6 +1295,8 @@ int main(int argc, char **argv)
         }
     }
     is_init = getpid() == 1;
+    agent_cmdline = argv[0];
+    agent_cmdline_len = argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0];
     /* Each channel holds three pipe ends; hundreds of sessions can arrive at once (all waiting
      * for the boot), more than the default soft limit of 1024 open files allows. */
     struct rlimit nofile = {65536, 65536};

@@ -5,10 +5,19 @@
  *
  *   agentctl SOCKET ready [TIMEOUT_S]           print the READY text
  *   agentctl SOCKET ready-poweroff [TIMEOUT_S]  print the READY text, then power the VM off
- *   agentctl SOCKET run [-t] [-i] -- ARGV...    run a command; -i forwards stdin, -t uses a PTY;
- *                                               exits with the command's status
+ *   agentctl SOCKET run [-t] [-i] [CONTEXT] -- ARGV...
+ *                                               run a command; -i forwards stdin, -t uses a PTY;
+ *                                               exits with the command's status. CONTEXT (any of
+ *                                               these sends the EXEC context strings):
+ *                                               -r ROOT  -H HOSTNAME  -u USER  -d CWD
+ *                                               -b BINDS ("SRC=DST" lines)  -B BOOT_COMMAND
+ *                                               -l (the user's login shell)  -e KEY=VALUE
  *   agentctl SOCKET stats | ping | poweroff
  *   agentctl SOCKET smoke                       the smoke test suite (PASS/FAIL lines)
+ *   agentctl SOCKET distro-smoke DIR            the distribution suite (PASS/FAIL lines), for a
+ *                                               VM with a fresh data disk and the 9p share of
+ *                                               smoke.sh; DIR holds t1.tar.gz, t2.tar.xz and
+ *                                               xattr.tar, and receives xattr-back.tar
  *
  * Environment: AGENTCTL_T0_NS = CLOCK_REALTIME nanoseconds when QEMU was started; with it,
  * the time to READY is printed as "ready_ms N". AGENTCTL_QEMU_PID = QEMU's pid; with it, the
@@ -229,7 +238,15 @@ static struct chan *find(uint32_t id)
     return NULL;
 }
 
-static struct chan *start(int pty, int rows, int cols, const char *const *argv)
+/* The context strings of an EXEC (PROTOCOL.md); NULL members are sent empty. */
+struct ctx {
+    const char *root, *hostname, *user, *cwd, *binds, *boot;
+    int login;
+};
+
+/* EXEC with an environment (env may be NULL) and, when x is not NULL, a context. */
+static struct chan *start_ex(int pty, int rows, int cols, const char *const *argv, const char *const *env,
+                             const struct ctx *x)
 {
     struct chan *c = NULL;
     for (int i = 0; i < MAX_CHANS && !c; i++) {
@@ -249,21 +266,38 @@ static struct chan *start(int pty, int rows, int cols, const char *const *argv)
     c->credit = WINDOW;
     struct buf p = { 0 };
     unsigned char h[13];
-    int argc = 0;
+    int argc = 0, envc = 0;
     while (argv[argc]) {
         argc++;
     }
-    h[0] = pty ? 1 : 0;
+    while (env && env[envc]) {
+        envc++;
+    }
+    h[0] = (pty ? 1 : 0) | (x ? 2 : 0) | (x && x->login ? 4 : 0);
     h[1] = rows >> 8; h[2] = rows; h[3] = cols >> 8; h[4] = cols;
     put_u32(h + 5, argc);
-    put_u32(h + 9, 0);
+    put_u32(h + 9, envc);
     buf_add(&p, h, 13);
     for (int i = 0; i < argc; i++) {
         buf_add(&p, argv[i], strlen(argv[i]) + 1);
     }
+    for (int i = 0; i < envc; i++) {
+        buf_add(&p, env[i], strlen(env[i]) + 1);
+    }
+    if (x) {
+        const char *strings[6] = { x->root, x->hostname, x->user, x->cwd, x->binds, x->boot };
+        for (int i = 0; i < 6; i++) {
+            buf_add(&p, strings[i] ? strings[i] : "", strings[i] ? strlen(strings[i]) + 1 : 1);
+        }
+    }
     send_frame(T_EXEC, c->id, p.p, p.len);
     free(p.p);
     return c;
+}
+
+static struct chan *start(int pty, int rows, int cols, const char *const *argv)
+{
+    return start_ex(pty, rows, cols, argv, NULL, NULL);
 }
 
 static void dispatch(uint8_t type, uint32_t ch, const unsigned char *p, uint32_t len)
@@ -853,18 +887,40 @@ static int smoke(void)
 
 static int run(int argc, char **argv)
 {
-    int pty = 0, in = 0, i = 0;
+    int pty = 0, in = 0, i = 0, has_ctx = 0, nenv = 0;
+    struct ctx x = { 0 };
+    const char *env[64];
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "-t") == 0) pty = 1;
-        else if (strcmp(argv[i], "-i") == 0) in = 1;
-        else if (strcmp(argv[i], "--") == 0) { i++; break; }
-        else { fprintf(stderr, "agentctl: unknown option %s\n", argv[i]); return 2; }
+        const char *o = argv[i];
+        const char **slot = NULL;
+        if (strcmp(o, "-t") == 0) pty = 1;
+        else if (strcmp(o, "-i") == 0) in = 1;
+        else if (strcmp(o, "-l") == 0) { x.login = 1; has_ctx = 1; }
+        else if (strcmp(o, "-r") == 0) slot = &x.root;
+        else if (strcmp(o, "-H") == 0) slot = &x.hostname;
+        else if (strcmp(o, "-u") == 0) slot = &x.user;
+        else if (strcmp(o, "-d") == 0) slot = &x.cwd;
+        else if (strcmp(o, "-b") == 0) slot = &x.binds;
+        else if (strcmp(o, "-B") == 0) slot = &x.boot;
+        else if (strcmp(o, "-e") == 0 && i + 1 < argc && nenv < 63) { env[nenv++] = argv[++i]; continue; }
+        else if (strcmp(o, "--") == 0) { i++; break; }
+        else { fprintf(stderr, "agentctl: unknown option %s\n", o); return 2; }
+        if (slot) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "agentctl: %s needs a value\n", o);
+                return 2;
+            }
+            *slot = argv[++i];
+            has_ctx = 1;
+        }
     }
+    env[nenv] = NULL;
     if (i >= argc) {
         fprintf(stderr, "agentctl: run needs a command\n");
         return 2;
     }
-    struct chan *c = start(pty, pty ? 24 : 0, pty ? 80 : 0, (const char *const *)argv + i);
+    struct chan *c = start_ex(pty, pty ? 24 : 0, pty ? 80 : 0, (const char *const *)argv + i, env,
+                              has_ctx ? &x : NULL);
     c->passthrough = 1;
     if (!in) {
         send_frame(T_STDIN, c->id, NULL, 0);
@@ -917,6 +973,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "smoke") == 0) {
         return smoke();
+    }
+    if (strcmp(cmd, "distro-smoke") == 0 && argc > 3) {
+        return distro_smoke(argv[3]);
     }
     if (strcmp(cmd, "run") == 0) {
         return run(argc - 3, argv + 3);

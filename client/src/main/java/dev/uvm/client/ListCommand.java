@@ -2,7 +2,9 @@ package dev.uvm.client;
 
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
+import dev.uvm.protocol.DistroInfo;
 import dev.uvm.protocol.VmInfo;
+import java.util.List;
 import java.io.IOException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm list}: every configured VM with its state, sessions and idle deadline. */
-@Command(name = "list", aliases = {"ls"}, description = "List VMs with state, sessions, uptime, memory and idle timer.")
+@Command(name = "list", aliases = {"ls"}, description = "List VMs (state, sessions, uptime, memory, idle timer) and"
+        + " distributions (VM, state, default, disk use).")
 final class ListCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -58,6 +61,15 @@ final class ListCommand implements Callable<Integer> {
             }
             if (vm.lastError() != null) {
                 System.out.println("    last error: " + vm.lastError().lines().findFirst().orElse(""));
+            }
+        }
+        List<DistroInfo> distributions = result.vms().stream().flatMap(v -> v.distributions().stream()).toList();
+        if (!distributions.isEmpty()) {
+            System.out.println();
+            System.out.printf("%-24s %-16s %-9s %s%n", "DISTRIBUTION", "VM", "STATE", "DISK");
+            for (DistroInfo d : distributions) {
+                System.out.printf("%-24s %-16s %-9s %s%n", d.name() + (d.isDefault() ? " (default)" : ""), d.vm(),
+                        d.state(), d.diskBytes() < 0 ? "-" : Format.bytes(d.diskBytes()));
             }
         }
         return 0;

@@ -39,7 +39,10 @@ public final class Main {
             ShellCommand.class, "shell", RunCommand.class, "run exec", JobsCommand.class, "jobs",
             LogsCommand.class, "logs", KillCommand.class, "kill", ListCommand.class, "list ls",
             StatusCommand.class, "status", ShutdownCommand.class, "shutdown", TerminateCommand.class, "terminate",
-            StopDaemonCommand.class, "stop-daemon", DaemonSideCommand.class, "daemon config",
+            StopDaemonCommand.class, "stop-daemon", DistroCommands.Install.class, "install",
+            DistroCommands.Import.class, "import", DistroCommands.Export.class, "export",
+            DistroCommands.Unregister.class, "unregister", DistroCommands.SetDefault.class, "set-default setdefault",
+            DaemonSideCommand.class, "daemon config",
             CommandLine.HelpCommand.class, "help");
 
     /** {@code --socket} and {@code --config}, or {@code null}; set by picocli when it parses. */
@@ -167,16 +170,36 @@ public final class Main {
     }
 
     /**
-     * Expands the short forms: no subcommand means {@code shell}, and {@code --} right after the
-     * global options means {@code run --}.
+     * Expands the short forms, as {@code wsl.exe} has them: no subcommand means {@code shell},
+     * {@code --} right after the global options means {@code run --}, and a {@code -d NAME} (or
+     * {@code --distribution NAME}) there goes to the command that follows: {@code uvm -d debian}
+     * opens a shell in Debian, {@code uvm -d debian -- ls} runs ls in it.
      */
     static String[] shorthand(String[] args) {
         int i = globalOptionsEnd(args);
-        List<String> out = new ArrayList<>(Arrays.asList(args));
+        if (i > args.length) {
+            return args; // an option that lacks its value: picocli says so
+        }
+        List<String> out = new ArrayList<>(Arrays.asList(args).subList(0, i));
+        List<String> distribution = new ArrayList<>();
+        if (i + 1 < args.length && (args[i].equals("-d") || args[i].equals("--distribution"))) {
+            distribution = List.of("-d", args[i + 1]);
+            i += 2;
+        } else if (i < args.length && args[i].startsWith("--distribution=")) {
+            distribution = List.of("-d", args[i].substring("--distribution=".length()));
+            i++;
+        }
         if (i == args.length) {
             out.add("shell");
-        } else if (i < args.length && args[i].equals("--")) {
-            out.add(i, "run");
+            out.addAll(distribution);
+        } else if (args[i].equals("--")) {
+            out.add("run");
+            out.addAll(distribution);
+            out.addAll(Arrays.asList(args).subList(i, args.length));
+        } else {
+            out.add(args[i]);
+            out.addAll(distribution);
+            out.addAll(Arrays.asList(args).subList(i + 1, args.length));
         }
         return out.toArray(new String[0]);
     }

@@ -9,8 +9,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * {@code uvm run [--vm NAME] [-t] [-d] -- CMD ARGS...} (also {@code uvm exec CMD} and
- * {@code uvm -- CMD}): runs a command in the VM with its exit status, or as a background job.
+ * {@code uvm run [-d DISTRIBUTION] [-u USER] [--cd DIR] [--vm NAME] [-t] [--detach] -- CMD ARGS...}
+ * (also {@code uvm exec CMD} and {@code uvm -- CMD}): runs a command in a distribution (or the
+ * utility environment) with its exit status, or as a background job.
  *
  * <p>The most frequent command, so its picocli model is built by hand, as {@link Main}'s is: no
  * annotations to read in a fresh JVM.
@@ -18,14 +19,22 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 final class RunCommand implements Callable<Integer> {
     private final Main main;
     private final OptionSpec vm = OptionSpec.builder("--vm").paramLabel("NAME").type(String.class)
-            .defaultValue("default").description("VM to use (default: ${DEFAULT-VALUE}).").build();
+            .description("VM to use (default: the distribution's, else default).").build();
+    private final OptionSpec distribution = OptionSpec.builder("-d", "--distribution").paramLabel("NAME")
+            .type(String.class).description("Distribution to run in (default: the default distribution;"
+                    + " the utility environment when none is installed).").build();
+    private final OptionSpec user = OptionSpec.builder("-u", "--user").paramLabel("USER").type(String.class)
+            .description("User to run as (default: [user] default of the distribution's /etc/wsl.conf, else root).")
+            .build();
+    private final OptionSpec cwd = OptionSpec.builder("--cd").paramLabel("DIR").type(String.class)
+            .description("Working directory (default: the user's home).").build();
     private final OptionSpec env = OptionSpec.builder("-e", "--env").paramLabel("KEY=VALUE")
             .type(List.class).auxiliaryTypes(String.class).initialValue(new ArrayList<String>())
             .description("Set an environment variable.").build();
     private final OptionSpec tty = OptionSpec.builder("-t", "--tty").type(boolean.class).initialValue(false)
             .description("Give the command a terminal (PTY) when uvm runs in one;"
                     + " stdout and stderr then arrive merged.").build();
-    private final OptionSpec detach = OptionSpec.builder("-d", "--detach").type(boolean.class).initialValue(false)
+    private final OptionSpec detach = OptionSpec.builder("--detach").type(boolean.class).initialValue(false)
             .description("Run as a background job that outlives this client and keeps"
                     + " the VM up until it ends; print its id (see uvm jobs, logs, kill).").build();
     private final PositionalParamSpec command = PositionalParamSpec.builder().arity("1..*").required(true).paramLabel("CMD")
@@ -43,7 +52,8 @@ final class RunCommand implements Callable<Integer> {
                 "Run a command in a VM, booting it if needed. Its exit status is uvm's (128+N when killed by signal N).",
                 "Options stop at the first word of the command, so `uvm exec ls -la` works.");
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-        spec.addOption(run.vm).addOption(run.env).addOption(run.tty).addOption(run.detach);
+        spec.addOption(run.vm).addOption(run.distribution).addOption(run.user).addOption(run.cwd).addOption(run.env)
+                .addOption(run.tty).addOption(run.detach);
         spec.addPositional(run.command);
         return spec;
     }
@@ -56,12 +66,13 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("uvm: --tty and --detach exclude each other (a background job has no terminal)");
             return ExitStatus.USAGE;
         }
-        String vm = this.vm.getValue();
+        RunSessionClient.Target where = new RunSessionClient.Target(vm.getValue(), distribution.getValue(),
+                user.getValue(), cwd.getValue());
         List<String> command = this.command.getValue();
         List<String> env = this.env.getValue();
         try (DaemonConnection conn = main.connect(true)) {
             RunSessionClient client = new RunSessionClient(conn);
-            return detach ? client.detach(vm, command, env) : client.run(vm, command, env, tty);
+            return detach ? client.detach(where, command, env) : client.run(where, command, env, tty, false);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jline.terminal.Size;
 import sun.misc.Signal;
@@ -28,6 +29,8 @@ import sun.misc.Signal;
 final class RunSessionClient {
 
     private final DaemonConnection conn;
+    /** Whether the session runs on this client's terminal. */
+    private boolean interactive;
 
     RunSessionClient(DaemonConnection conn) {
         this.conn = conn;
@@ -37,20 +40,27 @@ final class RunSessionClient {
     private record Outcome(int code, String message) {
     }
 
+    /** Where and as whom a command runs: the options of {@code uvm run} and {@code uvm shell}. */
+    record Target(String vm, String distribution, String user, String cwd) {
+    }
+
     /**
      * Runs a command attached to this client.
      *
-     * @param tty give the command a PTY when stdin and stdout are a terminal; otherwise pipes
+     * @param tty   give the command a PTY when stdin and stdout are a terminal; otherwise pipes
+     * @param login run the user's login shell of the distribution instead of {@code argv}
      */
-    int run(String vm, List<String> argv, List<String> env, boolean tty) throws IOException {
+    int run(Target where, List<String> argv, List<String> env, boolean tty, boolean login) throws IOException {
         RawTerminal term = tty && RawTerminal.available() ? RawTerminal.enter() : null;
+        interactive = term != null;
         Outcome outcome;
         try {
-            ClientMessage.Run req = ClientMessage.Run.of(vm, argv, env);
+            ClientMessage.Run req = new ClientMessage.Run(where.vm(), argv, env, false, 0, 0, false,
+                    where.distribution(), where.user(), where.cwd(), login);
             if (term != null) {
                 Size size = term.size();
-                req = new ClientMessage.Run(vm, argv, withTerm(env), true, clamp(size.getRows()), clamp(size.getColumns()),
-                        false);
+                req = new ClientMessage.Run(where.vm(), argv, withTerm(env), true, clamp(size.getRows()),
+                        clamp(size.getColumns()), false, where.distribution(), where.user(), where.cwd(), login);
             }
             conn.send(req);
             if (term != null) {
@@ -74,8 +84,9 @@ final class RunSessionClient {
     }
 
     /** Starts a background job; prints its id and returns once it runs in the guest. */
-    int detach(String vm, List<String> argv, List<String> env) throws IOException {
-        conn.send(new ClientMessage.Run(vm, argv, env, false, 0, 0, true));
+    int detach(Target where, List<String> argv, List<String> env) throws IOException {
+        conn.send(new ClientMessage.Run(where.vm(), argv, env, false, 0, 0, true, where.distribution(), where.user(),
+                where.cwd(), false));
         DaemonMessage answer = conn.receive(null);
         if (answer instanceof DaemonMessage.Failure f) {
             System.err.println("uvm: " + f.message());
@@ -125,7 +136,11 @@ final class RunSessionClient {
                         if (msg instanceof DaemonMessage.Failure e) {
                             return new Outcome(e.code(), e.message());
                         }
-                        // "started" needs no action.
+                        if (msg instanceof DaemonMessage.Started started && started.distribution() == null && interactive) {
+                            // On a terminal only: scripts get the utility environment without a word on stderr.
+                            stderr.write(("uvm: no distribution is installed, so this is uvm's small utility environment;"
+                                    + " `uvm install debian` installs Debian\r\n").getBytes(StandardCharsets.UTF_8));
+                        }
                     }
                     default -> throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from daemon");
                 }

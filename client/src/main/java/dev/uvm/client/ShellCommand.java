@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code uvm shell} (also plain {@code uvm}): an interactive login shell in the VM, on a PTY when
  * uvm runs in a terminal, else with plain pipes (so {@code uvm shell < script.sh} works).
  */
-@Command(name = "shell", description = {"Open a login shell (sh -l) in a VM, booting it if needed.",
+@Command(name = "shell", description = {"Open a login shell in a distribution (the user's shell from its /etc/passwd;"
+        + " sh -l in the utility environment), booting its VM if needed.",
         "In a terminal the shell gets a PTY; otherwise stdin and stdout are plain pipes."})
 final class ShellCommand implements Callable<Integer> {
     /** The guest's login shell. */
@@ -23,8 +24,18 @@ final class ShellCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--vm", paramLabel = "NAME", defaultValue = "default", description = "VM to use (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--vm", paramLabel = "NAME", description = "VM to use (default: the distribution's, else default).")
     String vm;
+
+    @Option(names = {"-d", "--distribution"}, paramLabel = "NAME",
+            description = "Distribution (default: the default distribution; the utility environment when none is installed).")
+    String distribution;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User (default: the distribution's default user).")
+    String user;
+
+    @Option(names = "--cd", paramLabel = "DIR", description = "Working directory (default: the user's home).")
+    String cwd;
 
     @Option(names = {"-e", "--env"}, paramLabel = "KEY=VALUE", description = "Set an environment variable.")
     List<String> env = new ArrayList<>();
@@ -32,7 +43,8 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (DaemonConnection conn = main.connect(true)) {
-            return new RunSessionClient(conn).run(vm, LOGIN_SHELL, env, /* tty= */ true);
+            return new RunSessionClient(conn).run(new RunSessionClient.Target(vm, distribution, user, cwd), LOGIN_SHELL,
+                    env, /* tty= */ true, /* login= */ true);
         }
     }
 }

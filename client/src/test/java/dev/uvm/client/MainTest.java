@@ -45,4 +45,13 @@ class MainTest {
         assertArrayEquals(new String[] {"run", "--", "ls"}, Main.shorthand(new String[] {"--", "ls"}));
         assertArrayEquals(new String[] {"--socket"}, Main.shorthand(new String[] {"--socket"}));
     }
+
+    @Test
+    void shorthand_givesADistributionToTheCommandThatFollows() {
+        assertArrayEquals(new String[] {"shell", "-d", "debian"}, Main.shorthand(new String[] {"-d", "debian"}));
+        assertArrayEquals(new String[] {"--socket", "/s", "run", "-d", "debian", "--", "ls"},
+                Main.shorthand(new String[] {"--socket", "/s", "-d", "debian", "--", "ls"}));
+        assertArrayEquals(new String[] {"shell", "-d", "alpine", "-u", "bob"},
+                Main.shorthand(new String[] {"--distribution=alpine", "shell", "-u", "bob"}));
+    }
 }

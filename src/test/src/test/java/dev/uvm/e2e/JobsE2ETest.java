@@ -60,8 +60,8 @@ class JobsE2ETest {
     @Test
     void killSendsSignals_unknownJobsAreErrors_andShutdownEndsRunningJobs() throws Exception {
         try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 60000\n").start()) {
-            assertEquals("1\n", d.uvm("run", "-d", "--", "sleep", "1000").stdout());
-            assertEquals("2\n", d.uvm("run", "-d", "--", "sleep", "1000").stdout());
+            assertEquals("1\n", d.uvm("run", "--detach", "--", "sleep", "1000").stdout());
+            assertEquals("2\n", d.uvm("run", "--detach", "--", "sleep", "1000").stdout());
 
             assertEquals(0, d.uvm("kill", "-s", "HUP", "1").exit());
             await("job 1 killed by SIGHUP").atMost(LONG).until(() -> jobs(d).get(0).get("exitCode").asInt() == 129);
