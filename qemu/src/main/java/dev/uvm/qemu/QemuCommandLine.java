@@ -76,10 +76,11 @@ public final class QemuCommandLine {
         }
         if (spec.dataDisk() != null) {
             // discard=unmap: the guest's TRIM punches holes in the sparse file, so deleted files give their
-            // space back to the host; detect-zeroes turns written zeroes into holes too.
+            // space back to the host; detect-zeroes turns written zeroes into holes too. werror/rerror=report:
+            // a full host disk is an I/O error the guest's writer sees, not a VM paused for good.
             args.add("-drive");
             args.add("file=" + escape(spec.dataDisk()) + ",format=raw,if=none,id=data,discard=unmap,"
-                    + "detect-zeroes=unmap");
+                    + "detect-zeroes=unmap,werror=report,rerror=report");
             args.add("-device");
             args.add("virtio-blk-device,drive=data");
         }

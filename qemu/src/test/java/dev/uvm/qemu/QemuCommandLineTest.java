@@ -54,7 +54,8 @@ class QemuCommandLineTest {
         QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
                 base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"));
         List<String> args = QemuCommandLine.build(withDisk);
-        assertEquals("file=/var/lib/uvm/disks/a,,b.img,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap",
+        assertEquals("file=/var/lib/uvm/disks/a,,b.img,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap,"
+                        + "werror=report,rerror=report",
                 after(args, "-drive", "file="));
         assertEquals("virtio-blk-device,drive=data", after(args, "-device", "virtio-blk"));
         assertFalse(QemuCommandLine.build(base).contains("-drive"));
