@@ -580,8 +580,15 @@ static void fork_command(int report_fd)
         sigprocmask(SIG_SETMASK, &none, NULL);
         return;
     }
+    /* A signal sent to the process group just before the fork is pending here only: it is
+     * the command's. Ignoring a signal drops it if pending, so it is passed on first. */
+    sigset_t pending;
+    sigpending(&pending);
     for (int sig = 1; sig < NSIG; sig++) {
         if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP) {
+            if (sigismember(&pending, sig) == 1) {
+                kill(pid, sig);
+            }
             signal(sig, SIG_IGN);
         }
     }

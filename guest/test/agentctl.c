@@ -883,6 +883,357 @@ static int smoke(void)
     return failures ? 1 : 0;
 }
 
+/* ------------------------------------------------------------------ distribution smoke tests */
+
+static unsigned char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "agentctl: %s: %s\n", path, strerror(errno));
+        exit(2);
+    }
+    struct buf b = { 0 };
+    unsigned char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        buf_add(&b, tmp, n);
+    }
+    fclose(f);
+    *len = b.len;
+    return b.p;
+}
+
+/* Runs argv with context x (NULL: none) and env, feeding in as stdin, and waits for EXIT. */
+static struct chan *run_ctx(const struct ctx *x, const char *const *env, const char *const *argv,
+                            const unsigned char *in, size_t in_len, int timeout_ms)
+{
+    struct chan *c = start_ex(0, 0, 0, argv, env, x);
+    c->in = in;
+    c->in_len = in_len;
+    c->in_eof = 1;
+    pump(cond_exited, c, timeout_ms);
+    return c;
+}
+
+static const char *text(const struct buf *b)
+{
+    return b->p ? (const char *)b->p : "";
+}
+
+/* Runs sh -c script in x until its output is not empty (a detached boot command may not have
+ * run yet), at most 20 times. */
+static struct chan *run_until_output(const struct ctx *x, const char *script)
+{
+    const char *argv[] = { "sh", "-c", script, NULL };
+    for (int i = 0;; i++) {
+        struct chan *c = run_ctx(x, NULL, argv, NULL, 0, 20000);
+        if (c->out.len > 0 || i == 19) {
+            return c;
+        }
+        done(c);
+        pump(NULL, NULL, 100);
+    }
+}
+
+static int distro_smoke(const char *dir)
+{
+    size_t t1_len, t2_len, x_len;
+    unsigned char *t1_tar = slurp(dir, "t1.tar.gz", &t1_len);
+    unsigned char *t2_tar = slurp(dir, "t2.tar.xz", &t2_len);
+    unsigned char *x_tar = slurp(dir, "xattr.tar", &x_len);
+    const char *binds = "/mnt/host=/mnt/host\n/nonexistent=/mnt/none";
+    const char *boot = "echo booted >>/run/boot-ran";
+    const struct ctx t1 = { "/data/distros/t1", "t1-host", NULL, NULL, binds, boot, 0 };
+    struct ctx t1_alice = t1;
+    t1_alice.user = "alice";
+    const struct ctx t2 = { "/data/distros/t2/", "t2-host", NULL, NULL, binds, boot, 0 };
+    const struct ctx t3 = { "/data/distros/t3", "t3-host", NULL, NULL, NULL, NULL, 0 };
+    const struct ctx utility = { 0 };
+
+    result(1, "ready", "%s", ready_text);
+    {
+        const char *argv[] = { "sh", "-c", "grep ' /data ' /proc/mounts", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        const char *o = text(&c->out);
+        result(c->exited && c->status == 0 && strstr(o, "/dev/vda /data ext4 ") && strstr(o, "noatime") &&
+               strstr(o, "discard"), "data disk mounted at /data (ext4, discard, noatime)", "exit %u, '%s'",
+               c->status, o);
+        done(c);
+    }
+    {
+        const char *argv[] = { "gtar", "--version", NULL };
+        struct chan *c = run_wait(argv, 10000);
+        result(c->exited && c->status == 0 && strncmp(text(&c->out), "tar (GNU tar) ", 14) == 0, "GNU tar as gtar",
+               "exit %u, '%.30s', stderr '%s'", c->status, text(&c->out), text(&c->err));
+        done(c);
+    }
+    {
+        /* what the host does to import a distribution: the tarball through stdin */
+        struct { const char *name, *what; const unsigned char *data; size_t len; } imports[] = {
+            { "t1", "gzip", t1_tar, t1_len }, { "t2", "xz", t2_tar, t2_len }, { "t3", "xz", t2_tar, t2_len },
+        };
+        for (size_t i = 0; i < sizeof imports / sizeof *imports; i++) {
+            char cmd[512], name[128];
+            snprintf(cmd, sizeof cmd, "mkdir -p /data/distros/%s && exec gtar -x -p --xattrs --xattrs-include='*' "
+                     "--numeric-owner -f - -C /data/distros/%s", imports[i].name, imports[i].name);
+            const char *argv[] = { "sh", "-c", cmd, NULL };
+            struct chan *c = run_ctx(NULL, NULL, argv, imports[i].data, imports[i].len, 120000);
+            snprintf(name, sizeof name, "import %s: %zu-byte %s tarball through stdin into gtar", imports[i].name,
+                     imports[i].len, imports[i].what);
+            result(c->exited && c->status == 0 && c->err.len == 0, name, "exit %u, stderr '%s'", c->status,
+                   text(&c->err));
+            done(c);
+        }
+    }
+    {
+        /* the first EXEC naming t1 creates its namespaces */
+        const char *argv[] = { "sh", "-c", "id -un; id -u; id -G; pwd; hostname; "
+                               "echo \"$HOME|$USER|$LOGNAME|$SHELL|$TERM|$PATH\"", NULL };
+        struct chan *c = run_ctx(&t1_alice, NULL, argv, NULL, 0, 20000);
+        const char *want = "alice\n1000\n1000 100\n/home/alice\nt1-host\n"
+                           "/home/alice|alice|alice|/bin/sh|linux|/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
+        result(c->exited && c->status == 0 && strcmp(text(&c->out), want) == 0,
+               "t1 as alice: user, groups, home directory, host name, environment", "exit %u, output '%s', stderr '%s'",
+               c->status, text(&c->out), text(&c->err));
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "id -un; pwd; ls /data 2>/dev/null; echo ls=$?; test -e /t1-only && echo own-files",
+                               NULL };
+        struct chan *c = run_ctx(&t1, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 0 && strcmp(text(&c->out), "root\n/root\nls=1\nown-files\n") == 0,
+               "t1 as root: its own root (no /data of the utility environment)", "exit %u, output '%s'", c->status,
+               text(&c->out));
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "cat /proc/mounts; ls -ld /run", NULL };
+        struct chan *c = run_ctx(&t1, NULL, argv, NULL, 0, 20000);
+        const char *o = text(&c->out);
+        int ok = c->exited && c->status == 0 && strstr(o, " / ext4 ") && strstr(o, " /proc proc ") &&
+                 strstr(o, " /sys sysfs ") && strstr(o, " /dev devtmpfs ") && strstr(o, " /dev/pts devpts ") &&
+                 strstr(o, " /dev/shm tmpfs ") && strstr(o, " /run tmpfs ") && strstr(o, "drwxr-xr-x") &&
+                 strstr(o, " /mnt/host 9p ") && !strstr(o, " /data ") && !strstr(o, " /tmp ") && !strstr(o, "/mnt/none");
+        result(ok, "t1 mounts: root, proc, sys, dev, dev/pts, dev/shm, run (755), the host share; nothing else",
+               "exit %u, output '%s'", c->status, o);
+        done(c);
+    }
+    {
+        const char *argv[] = { "cat", "/mnt/host/hello.txt", NULL };
+        struct chan *c = run_ctx(&t1_alice, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 0 && strcmp(text(&c->out), "hello from the host\n") == 0,
+               "t1: bind of the 9p host share", "exit %u, output '%s', stderr '%s'", c->status, text(&c->out),
+               text(&c->err));
+        done(c);
+    }
+    {
+        struct chan *c = run_until_output(&t1, "cat /run/boot-ran 2>/dev/null");
+        result(c->exited && c->status == 0 && strcmp(text(&c->out), "booted\n") == 0,
+               "t1: the boot command ran once", "exit %u, /run/boot-ran '%s'", c->status, text(&c->out));
+        done(c);
+    }
+    /* a process in t1 that lives until t1's init is killed */
+    const char *sleep_argv[] = { "sleep", "1000", NULL };
+    struct chan *a = start_ex(0, 0, 0, sleep_argv, NULL, &t1);
+    pump(NULL, NULL, 500);
+    {
+        const char *argv[] = { "sh", "-c", "cat /proc/1/comm; n=0; for d in /proc/[0-9]*; do n=$((n+1)); "
+                               "c=$(cat $d/comm); echo \"$c\"; [ \"$c\" = uvm-agent ] && echo AGENT-VISIBLE; done; echo n=$n",
+                               NULL };
+        struct chan *c = run_ctx(&t1, NULL, argv, NULL, 0, 20000);
+        const char *o = text(&c->out), *n = strstr(o, "n=");
+        int count = n ? atoi(n + 2) : 99;
+        result(c->exited && c->status == 0 && strncmp(o, "init\n", 5) == 0 && strstr(o, "sleep\n") &&
+               !strstr(o, "AGENT-VISIBLE") && count <= 5,
+               "t1 processes: PID 1 is the init, only the distribution's processes", "exit %u, output '%s'",
+               c->status, o);
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "hostname; test -e /t1-only && echo SEES-T1; test -e /t2-only && echo own-files; "
+                               "for d in /proc/[0-9]*; do cat $d/comm; done", NULL };
+        struct chan *c = run_ctx(&t2, NULL, argv, NULL, 0, 20000);
+        const char *o = text(&c->out);
+        result(c->exited && c->status == 0 && strncmp(o, "t2-host\nown-files\n", 18) == 0 && !strstr(o, "SEES-T1") &&
+               !strstr(o, "sleep"), "t2 sees neither t1's files nor its processes", "exit %u, output '%s'",
+               c->status, o);
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "tty; stty size; id -un", NULL };
+        struct chan *c = start_ex(1, 24, 80, argv, NULL, &t1_alice);
+        pump(cond_exited, c, 20000);
+        const char *o = text(&c->out);
+        result(c->exited && c->status == 0 && strncmp(o, "/dev/pts/", 9) == 0 && strstr(o, "24 80") && strstr(o, "alice"),
+               "t1: PTY (tty names /dev/pts/N)", "exit %u, output '%s'", c->status, o);
+        done(c);
+    }
+    for (int sig = 2; sig <= 15; sig += 13) {
+        const char *argv[] = { "sleep", "100", NULL };
+        struct chan *c = start_ex(0, 0, 0, argv, NULL, &t1);
+        pump(NULL, NULL, 500);
+        send_u32(T_SIGNAL, c->id, (uint32_t)sig);
+        pump(cond_exited, c, 10000);
+        char name[64];
+        snprintf(name, sizeof name, "t1: SIGNAL %d reaches sleep", sig);
+        result(c->exited && c->status == 128u + sig, name, "exit %u", c->status);
+        done(c);
+    }
+    {
+        const char *argv[] = { "sh", "-c", "exit 7", NULL };
+        const char *argv2[] = { "nonexistent-command", NULL };
+        struct chan *c = run_ctx(&t1, NULL, argv, NULL, 0, 20000);
+        struct chan *c2 = run_ctx(&t1, NULL, argv2, NULL, 0, 20000);
+        result(c->exited && c->status == 7 && c2->exited && c2->status == 127 &&
+               strcmp(text(&c2->err), "uvm-agent: nonexistent-command: No such file or directory\n") == 0,
+               "t1: exit status, missing command 127", "exit %u; exit %u, stderr '%s'", c->status, c2->status,
+               text(&c2->err));
+        done(c);
+        done(c2);
+    }
+    {
+        struct ctx bob = t1;
+        bob.user = "bob";
+        const char *argv[] = { "id", NULL };
+        struct chan *c = run_ctx(&bob, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 125 && strcmp(text(&c->err), "uvm-agent: unknown user bob in /data/distros/t1\n") == 0,
+               "t1: unknown user: exit 125 and the reason", "exit %u, stderr '%s'", c->status, text(&c->err));
+        done(c);
+    }
+    {
+        struct ctx nope = t1;
+        nope.root = "/data/distros/nope";
+        const char *argv[] = { "id", NULL };
+        struct chan *c = run_ctx(&nope, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 125 &&
+               strcmp(text(&c->err), "uvm-agent: no distribution at /data/distros/nope: No such file or directory\n") == 0,
+               "missing root: exit 125 and the reason", "exit %u, stderr '%s'", c->status, text(&c->err));
+        done(c);
+    }
+    {
+        struct ctx login = t1_alice;
+        login.login = 1;
+        const char *argv[] = { "sh", "-l", NULL };
+        static const unsigned char script[] = "echo \"0=$0\"; pwd; exit 7\n";
+        struct chan *c = run_ctx(&login, NULL, argv, script, sizeof script - 1, 20000);
+        result(c->exited && c->status == 7 && strcmp(text(&c->out), "0=-sh\n/home/alice\n") == 0,
+               "t1: LOGIN runs alice's login shell", "exit %u, output '%s', stderr '%s'", c->status, text(&c->out),
+               text(&c->err));
+        done(c);
+    }
+    {
+        struct ctx cwd = t1_alice;
+        cwd.cwd = "/tmp";
+        const char *env[] = { "HOME=/override", "FOO=bar", NULL };
+        const char *argv[] = { "sh", "-c", "pwd; echo $HOME $FOO", NULL };
+        struct chan *c = run_ctx(&cwd, env, argv, NULL, 0, 20000);
+        cwd.cwd = "/nonexistent";
+        struct chan *c2 = run_ctx(&cwd, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 0 && strcmp(text(&c->out), "/tmp\n/override bar\n") == 0 && c2->exited &&
+               c2->status == 0 && strcmp(text(&c2->out), "/home/alice\n/home/alice\n") == 0 &&
+               strstr(text(&c2->err), "cannot change to /nonexistent"),
+               "t1: cwd, environment from the EXEC, a missing cwd", "exit %u '%s'; exit %u '%s' stderr '%s'", c->status,
+               text(&c->out), c2->status, text(&c2->out), text(&c2->err));
+        done(c);
+        done(c2);
+    }
+    {
+        /* EXECs that arrive together for a new distribution all wait for its setup */
+        struct chan *cs[8];
+        const char *argv[] = { "hostname", NULL };
+        for (int i = 0; i < 8; i++) {
+            cs[i] = start_ex(0, 0, 0, argv, NULL, &t3);
+        }
+        int ok = 1;
+        for (int i = 0; i < 8; i++) {
+            pump(cond_exited, cs[i], 20000);
+            ok = ok && cs[i]->exited && cs[i]->status == 0 && strcmp(text(&cs[i]->out), "t3-host\n") == 0;
+        }
+        result(ok, "t3: 8 EXECs at once while its namespaces are created", "first: exit %u, '%s' '%s'", cs[0]->status,
+               text(&cs[0]->out), text(&cs[0]->err));
+        for (int i = 0; i < 8; i++) {
+            done(cs[i]);
+        }
+    }
+    {
+        const char *argv[] = { "sh", "-c", "id -un; pwd; echo $PATH; hostname", NULL };
+        struct chan *c = run_ctx(&utility, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 0 &&
+               strcmp(text(&c->out), "root\n/root\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nuvm\n") == 0,
+               "CONTEXT with an empty root: the utility environment", "exit %u, output '%s'", c->status, text(&c->out));
+        done(c);
+    }
+    {
+        /* what the host does to stop a distribution */
+        const char *argv[] = { "sh", "-c", "p=$(cat /run/uvm/distros/t1.pid) && echo $p && cat /proc/$p/comm && kill -KILL $p",
+                               NULL };
+        struct chan *c = run_wait(argv, 10000);
+        char old_pid[32] = "";
+        sscanf(text(&c->out), "%31s", old_pid);
+        pump(cond_exited, a, 10000);
+        const char *argv2[] = { "sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do test -e /run/uvm/distros/t1.pid || exit 0; "
+                                "sleep 0.2; done; exit 1", NULL };
+        struct chan *c2 = run_wait(argv2, 10000);
+        result(c->exited && c->status == 0 && strstr(text(&c->out), "\ninit\n") && a->exited && a->status == 137 &&
+               c2->exited && c2->status == 0,
+               "killing t1's init (pid file) ends its processes; the pid file goes",
+               "kill: exit %u '%s' '%s'; sleep in t1: exit %u; pid file removed: %d", c->status, text(&c->out),
+               text(&c->err), a->status, c2->status == 0);
+        done(c);
+        done(c2);
+        done(a);
+        struct chan *c3 = run_until_output(&t1, "cat /run/boot-ran 2>/dev/null && hostname");
+        const char *argv4[] = { "cat", "/run/uvm/distros/t1.pid", NULL };
+        struct chan *c4 = run_wait(argv4, 10000);
+        char new_pid[32] = "";
+        sscanf(text(&c4->out), "%31s", new_pid);
+        result(c3->exited && c3->status == 0 && strcmp(text(&c3->out), "booted\nt1-host\n") == 0 && new_pid[0] &&
+               strcmp(old_pid, new_pid) != 0, "t1 again: new namespaces, boot command ran again",
+               "exit %u, output '%s', init pid %s then %s", c3->status, text(&c3->out), old_pid, new_pid);
+        done(c3);
+        done(c4);
+    }
+    {
+        /* export/import round trip with xattrs, a device node, links, owners and setuid */
+        const char *argv[] = { "sh", "-c", "mkdir -p /data/xt && exec gtar -x -p --xattrs --xattrs-include='*' "
+                               "--numeric-owner -f - -C /data/xt", NULL };
+        struct chan *c = run_ctx(NULL, NULL, argv, x_tar, x_len, 60000);
+        const char *argv2[] = { "gtar", "-c", "--xattrs", "--numeric-owner", "--sort=name", "-f", "-", "-C", "/data/xt", ".",
+                                NULL };
+        struct chan *c2 = run_ctx(NULL, NULL, argv2, NULL, 0, 60000);
+        char path[4096];
+        snprintf(path, sizeof path, "%s/xattr-back.tar", dir);
+        FILE *f = fopen(path, "wb");
+        int written = f && fwrite(c2->out.p ? c2->out.p : (unsigned char *)"", 1, c2->out.len, f) == c2->out.len;
+        if (f) {
+            fclose(f);
+        }
+        result(c->exited && c->status == 0 && c2->exited && c2->status == 0 && c2->out.len > 0 && written,
+               "gtar extract and re-create (compared by smoke.sh)", "extract exit %u '%s'; create exit %u, %zu bytes '%s'",
+               c->status, text(&c->err), c2->status, c2->out.len, text(&c2->err));
+        done(c);
+        done(c2);
+    }
+    {
+        /* left for the next boot: one file synced by the distribution, one only written */
+        const char *argv[] = { "sh", "-c", "echo synced >/persist-synced && sync && echo unsynced >/persist-unsynced", NULL };
+        struct chan *c = run_ctx(&t1, NULL, argv, NULL, 0, 20000);
+        result(c->exited && c->status == 0, "t1: files written for the next boot", "exit %u, stderr '%s'", c->status,
+               text(&c->err));
+        done(c);
+    }
+    start_ex(0, 0, 0, sleep_argv, NULL, &t2); /* still running at POWEROFF */
+    pump(NULL, NULL, 300);
+    send_frame(T_POWEROFF, 0, NULL, 0);
+    pump(cond_flushed, NULL, 5000);
+    int64_t t = now_ms();
+    result(pump(cond_closed, NULL, 20000), "poweroff closes the port", "after %lld ms", (long long)(now_ms() - t));
+    printf("%d passed, %d failed\n", passes, failures);
+    return failures ? 1 : 0;
+}
+
 /* ------------------------------------------------------------------ run */
 
 static int run(int argc, char **argv)

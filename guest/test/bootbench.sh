@@ -2,7 +2,8 @@
 # Boots the guest image N times and reports the wall time from QEMU start to the agent's
 # READY frame, and the guest uptime READY reports, with their medians.
 #   bootbench.sh [N] [EXTRA_KERNEL_CMDLINE]
-# Environment: UVM_INITRD (another initramfs), UVM_EXTRA_CMDLINE, UVM_MEM, UVM_CPUS.
+# Environment: UVM_INITRD (another initramfs), UVM_EXTRA_CMDLINE, UVM_MEM, UVM_CPUS, UVM_DISK
+# (a data disk image, see lib.sh), UVM_SHARE_DIR.
 set -eu
 guest=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d /tmp/uvm-bootbench.XXXXXX)

@@ -25,6 +25,9 @@ image_initrd() { ls "$guest"/out/initramfs* 2>/dev/null | head -n 1; }
 
 # qemu_start DIR EXTRA_CMDLINE: starts QEMU in the background with its sockets and console
 # log in DIR; sets $qemu_pid and $qemu_t0_ns (CLOCK_REALTIME ns just before the start).
+# Optional devices: UVM_DISK=FILE attaches FILE as the data disk, as the host does (raw,
+# virtio-blk, discard passed through; the guest mounts it at /data); UVM_SHARE_DIR=DIR shares
+# DIR over virtio-9p with the tag hostshare, which the guest mounts at /mnt/host (uvm.share=).
 qemu_start() {
 	_qs_dir=$1
 	rm -f "$_qs_dir/agent.sock" "$_qs_dir/qmp.sock" "$_qs_dir/console.log"
@@ -32,12 +35,16 @@ qemu_start() {
 	qemu-system-x86_64 -M microvm -accel tcg -m "${UVM_MEM:-256M}" -smp "${UVM_CPUS:-1}" \
 		-nodefaults -no-user-config -nographic -no-reboot \
 		-kernel "$(image_kernel)" -initrd "${UVM_INITRD:-$(image_initrd)}" \
-		-append "$(base_cmdline)${2:+ $2}" \
+		-append "$(base_cmdline)${UVM_SHARE_DIR:+ uvm.share=hostshare:/mnt/host:rw}${2:+ $2}" \
 		-chardev "file,id=console,path=$_qs_dir/console.log" -serial chardev:console \
 		-device virtio-serial-device \
 		-chardev "socket,id=agent,path=$_qs_dir/agent.sock,server=on,wait=off" \
 		-device virtserialport,chardev=agent,name=uvm.agent \
 		-device virtio-balloon-device,free-page-reporting=on \
+		${UVM_DISK:+-drive "file=$UVM_DISK,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap"} \
+		${UVM_DISK:+-device virtio-blk-device,drive=data} \
+		${UVM_SHARE_DIR:+-fsdev "local,id=fs0,path=$UVM_SHARE_DIR,security_model=none"} \
+		${UVM_SHARE_DIR:+-device virtio-9p-device,fsdev=fs0,mount_tag=hostshare} \
 		-qmp "unix:$_qs_dir/qmp.sock,server=on,wait=off" \
 		</dev/null >"$_qs_dir/qemu.log" 2>&1 &
 	qemu_pid=$!

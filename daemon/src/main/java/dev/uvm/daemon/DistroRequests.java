@@ -235,8 +235,8 @@ final class DistroRequests {
             case DistroScripts.NO_DATA_DISK -> "the VM's data disk is not mounted (see console.log in the VM's folder)";
             case DistroScripts.EXISTS -> "the data disk holds a folder of that name already, which no registered"
                     + " distribution owns";
-            case DistroScripts.ABSOLUTE_PATHS -> "the tarball holds absolute paths (members starting with /), which"
-                    + " uvm refuses; nothing was kept";
+            case DistroScripts.ABSOLUTE_PATHS -> "the tarball holds members outside its root (absolute paths or ..),"
+                    + " which uvm refuses; nothing was kept";
             case DistroScripts.ZSTD -> "zstd-compressed tarballs are not supported; use tar, tar.gz or tar.xz";
             default -> "the tarball could not be unpacked, so nothing was kept: " + lastLines(stderr, status);
         };

@@ -47,7 +47,7 @@ public final class DistroScripts {
             rc=$?
             rm -f "$m"
             if grep -q "Removing leading" "$e"; then
-            \techo "the tarball holds absolute paths (members starting with /), which uvm refuses" >&2; rc=6
+            \techo "the tarball holds members outside its root (absolute paths or ..), which uvm refuses" >&2; rc=6
             fi
             if [ "$rc" -ne 0 ]; then
             \tgrep -v "Removing leading" "$e" | tail -n 5 >&2; rm -rf "$t" "$e"; sync; exit "$rc"
