@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +42,10 @@ final class DistroRequests {
     /** Below this much free space on the host, a failed import is blamed on the host's disk. */
     private static final long HOST_DISK_LOW_BYTES = 64L << 20;
     private static final Duration UNREGISTER_TIMEOUT = Duration.ofMinutes(10);
+    private static final Duration DISK_USE_TIMEOUT = Duration.ofMinutes(2);
+    private static final long DISK_USE_EVERY_NANOS = 60_000_000_000L;
+    /** When the disk use of each VM's distributions was last measured (System.nanoTime). */
+    private final java.util.Map<String, Long> diskUseMeasured = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final Scheduler scheduler;
     private final Distributions distributions;
@@ -169,8 +174,20 @@ final class DistroRequests {
         }
     }
 
-    /** The distributions of VM {@code vm}, for {@code uvm list}; {@code up} is its running instance or null. */
+    /**
+     * The distributions of VM {@code vm}, for {@code uvm list}; {@code up} is its running instance or
+     * null. Their disk use is what was last measured; while the VM runs, it is measured again in the
+     * background at most once a minute ({@code du} of a Debian takes a second or two under TCG).
+     */
     List<DistroInfo> of(String vm, RunningVm up) {
+        if (up != null) {
+            long now = System.nanoTime();
+            Long last = diskUseMeasured.get(vm);
+            if (last == null || now - last > DISK_USE_EVERY_NANOS) {
+                diskUseMeasured.put(vm, now);
+                CompletableFuture.runAsync(() -> measureDiskUse(vm, up));
+            }
+        }
         List<DistroInfo> out = new ArrayList<>();
         String defaultName = registry().defaultName();
         for (DistroRegistry.Distro d : registry().all()) {
@@ -182,6 +199,27 @@ final class DistroRequests {
             }
         }
         return out;
+    }
+
+    private void measureDiskUse(String vm, RunningVm up) {
+        List<String> names = registry().all().stream().filter(d -> d.vm().equals(vm)).map(DistroRegistry.Distro::name)
+                .toList();
+        if (names.isEmpty()) {
+            return;
+        }
+        try {
+            GuestShell.Result r = GuestShell.sh(up, DistroScripts.DISK_USE, names, DISK_USE_TIMEOUT);
+            for (String line : r.stdout().lines().toList()) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length == 2 && names.contains(f[0])) {
+                    long bytes = Long.parseLong(f[1]) * 1024;
+                    registry().diskBytes(f[0], bytes);
+                    metrics.distribution(f[0], vm).diskBytes(bytes);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            log.debug("measuring the disk use of the distributions in VM {}: {}", vm, e.getMessage());
+        }
     }
 
     private boolean reserve(String name, OutputStream out) throws IOException {

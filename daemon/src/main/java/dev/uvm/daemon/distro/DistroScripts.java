@@ -43,7 +43,7 @@ public final class DistroScripts {
             28b52ffd*) echo "zstd-compressed tarballs are not supported; use tar, tar.gz or tar.xz" >&2; rm -rf "$t" "$m"; exit 7 ;;
             *) dec=cat ;;
             esac
-            cat "$m" - | $dec | gtar -x -p --xattrs --xattrs-include='*' --numeric-owner -f - -C "$t" 2>"$e"
+            cat "$m" - | $dec | gtar -x -p --acls --xattrs --xattrs-include='*' --numeric-owner -f - -C "$t" 2>"$e"
             rc=$?
             rm -f "$m"
             if grep -q "Removing leading" "$e"; then
@@ -60,7 +60,7 @@ public final class DistroScripts {
     public static final String EXPORT = """
             r=/data/distros/$1
             [ -d "$r" ] || { echo "the files of $1 are missing from the data disk" >&2; exit 4; }
-            cd "$r" && exec gtar -c --xattrs --xattrs-include='*' --numeric-owner -f - .
+            cd "$r" && exec gtar -c --acls --xattrs --xattrs-include='*' --numeric-owner -f - .
             """;
 
     /**
