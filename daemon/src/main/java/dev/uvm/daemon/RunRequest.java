@@ -28,8 +28,10 @@ record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPla
     }
 
     /**
-     * Resolves a (decoded, so valid) {@code run} message: its distribution (the one it names, else
-     * the default, else none) decides the VM.
+     * Resolves a (decoded, so valid) {@code run} message. A named distribution decides the VM (a
+     * different {@code --vm} is refused). Without one, the default distribution takes the run,
+     * unless {@code --vm} names another VM than the default distribution's: then, as without any
+     * distribution, the run goes to that VM's utility environment.
      *
      * @throws Wire.ProtocolException if its command line and environment do not fit one EXEC frame
      * @throws DistroRegistry.NameException if it names a distribution that does not exist, or asks
@@ -41,15 +43,20 @@ record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPla
         Optional<DistroRegistry.Distro> target = distributions.target(run.distribution());
         if (target.isPresent()) {
             DistroRegistry.Distro d = target.get();
-            if (run.vm() != null && !run.vm().equals(d.vm())) {
+            boolean otherVm = run.vm() != null && !run.vm().equals(d.vm());
+            if (otherVm && run.distribution() != null) {
                 throw new DistroRegistry.NameException("distribution " + d.name() + " lives in VM " + d.vm()
                         + ", not " + run.vm() + "; leave out --vm");
             }
-            return new RunRequest(d.vm(), d.name(), run, vm -> distributions.exec(d, vm, run));
+            if (!otherVm) {
+                return new RunRequest(d.vm(), d.name(), run, vm -> distributions.exec(d, vm, run));
+            }
         }
         if (run.user() != null || run.cwd() != null) {
-            throw new DistroRegistry.NameException("--user and --cd need a distribution, and none is installed"
-                    + " (uvm install debian makes one)");
+            throw new DistroRegistry.NameException(target.isPresent()
+                    ? "--user and --cd need a distribution, and VM " + run.vm() + " runs none by default"
+                            + " (name one with -d, or leave out --vm)"
+                    : "--user and --cd need a distribution, and none is installed (uvm install debian makes one)");
         }
         return new RunRequest(run.vm() != null ? run.vm() : VmConfig.DEFAULT_NAME, null, run,
                 ExecPlan.of(new ExecRequest(run.argv(), run.env(), run.tty(), run.rows(), run.cols())));

@@ -57,14 +57,30 @@ class RunRequestTest {
     }
 
     @Test
+    void aVmOtherThanTheDefaultDistributions_getsItsUtilityEnvironment() throws Exception {
+        Distributions d = distributions("debian");
+        RunRequest other = RunRequest.of(ClientMessage.Run.of("default", List.of("true"), List.of()), d);
+        assertEquals(VmConfig.DEFAULT_NAME, other.vm());
+        assertNull(other.distribution());
+        assertNull(other.plan().forVm(null).context());
+        RunRequest same = RunRequest.of(ClientMessage.Run.of("big", List.of("true"), List.of()), d);
+        assertEquals("debian", same.distribution(), "--vm naming the default distribution's VM changes nothing");
+    }
+
+    @Test
     void unknownDistribution_wrongVm_andUserWithoutDistribution_areRefusedWithTheReason() throws Exception {
         Distributions d = distributions("debian");
         DistroRegistry.NameException unknown = assertThrows(DistroRegistry.NameException.class, () -> RunRequest.of(
                 new ClientMessage.Run(null, List.of("true"), List.of(), false, 0, 0, false, "ubuntu", null, null, false), d));
         assertTrue(unknown.getMessage().contains("no distribution named 'ubuntu' (known: debian)"), unknown.getMessage());
         DistroRegistry.NameException vm = assertThrows(DistroRegistry.NameException.class, () -> RunRequest.of(
-                ClientMessage.Run.of("default", List.of("true"), List.of()), d));
+                new ClientMessage.Run("default", List.of("true"), List.of(), false, 0, 0, false, "debian", null, null,
+                        false), d));
         assertTrue(vm.getMessage().contains("lives in VM big, not default"), vm.getMessage());
+        DistroRegistry.NameException userElsewhere = assertThrows(DistroRegistry.NameException.class,
+                () -> RunRequest.of(new ClientMessage.Run("default", List.of("id"), List.of(), false, 0, 0, false, null,
+                        "alice", null, false), d));
+        assertTrue(userElsewhere.getMessage().contains("VM default runs none by default"), userElsewhere.getMessage());
         DistroRegistry.NameException user = assertThrows(DistroRegistry.NameException.class, () -> RunRequest.of(
                 new ClientMessage.Run(null, List.of("id"), List.of(), false, 0, 0, false, null, "alice", null, false),
                 distributions()));
