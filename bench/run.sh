@@ -2,7 +2,8 @@
 # uvm benchmarks: one command that builds what it needs, runs every comparison back to back on
 # the same guest image and prints a Markdown table, also written to BENCHMARKS.md.
 #
-#   bench/run.sh            full run (12 repetitions of each boot, a multiple of the 4 orders, 500 sessions, ...), about 10 min
+#   bench/run.sh            full run (12 repetitions of each boot, a multiple of the 4 orders, 500 sessions,
+#                           Debian installed twice next to mmdebstrap twice, ...), about 20 min
 #   bench/run.sh --quick    smoke run (3 repetitions, fewer sessions and cycles), about 3 min;
 #                           writes bench/build/BENCHMARKS.quick.md instead of BENCHMARKS.md
 #   options: --output FILE (where the report goes), --no-libvirt (skip the libvirt comparison)
@@ -40,6 +41,7 @@ else
 	jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
 	out=${out:-$home/BENCHMARKS.md}
 fi
+debian_mirror=http://deb.debian.org/debian
 memory_mb=512          # guest RAM of every VM here (uvm's default)
 idle_timeout_ms=2000   # vmIdleTimeout of the VM used for the idle-reclamation cycles
 settle_s=0.5           # pause before each timed boot (then bench/lib/common.sh: settle waits for a quiet machine)
@@ -443,6 +445,76 @@ uvm_restore_once() {
 	wait_until 60 test -s "$saved" || true
 }
 
+# The distribution of the distribution rows. --quick: a small busybox root file system made here
+# and imported (the import is timed); full: Debian installed with `uvm install debian`, timed
+# next to mmdebstrap alone with the same command line, writing its tarball to /dev/null, twice
+# each in the order mmdebstrap, uvm, uvm, mmdebstrap. The VM is running during both, so the
+# uvm figure is mmdebstrap plus streaming the tarball into the guest and unpacking it there.
+bench_distro=
+prepare_distro() {
+	local accel=$1 r=$res/$1 t0 t1 i s
+	uvm run -- true >/dev/null || { say "uvm run failed before the distribution was made"; return 1; }
+	if [ "$quick" = 1 ]; then
+		local root=$work/distro-rootfs a
+		say "[$accel] distribution: importing a busybox root file system"
+		mkdir -p "$root/bin" "$root/etc" "$root/root" "$root/tmp"
+		cp /bin/busybox "$root/bin/busybox"
+		for a in sh true ls cat; do ln -sf busybox "$root/bin/$a"; done
+		echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+		echo 'root:x:0:' >"$root/etc/group"
+		tar --numeric-owner -C "$root" -czf "$work/distro.tar.gz" .
+		wc -c <"$work/distro.tar.gz" >"$r.import-bytes"
+		settle
+		t0=$(now_ns)
+		uvm import bench-busybox "$work/distro.tar.gz" >/dev/null 2>"$work/run.err" ||
+			{ say "uvm import failed: $(cat "$work/run.err")"; return 1; }
+		t1=$(now_ns)
+		echo $(((t1 - t0) / 1000000)) >>"$r.import-distro"
+		bench_distro=bench-busybox
+		return 0
+	fi
+	say "[$accel] distribution: uvm install debian next to mmdebstrap alone, 2 each (downloads from $debian_mirror)"
+	for i in 1 2; do
+		for s in $([ "$i" = 1 ] && echo "mmdebstrap uvm" || echo "uvm mmdebstrap"); do
+			settle
+			t0=$(now_ns)
+			if [ "$s" = uvm ]; then
+				uvm install debian --name "bench-debian-$i" >"$work/install.out" 2>&1 ||
+					{ say "uvm install failed: $(tail -3 "$work/install.out")"; continue; }
+				[ -n "$bench_distro" ] || bench_distro=bench-debian-$i
+			else
+				# DebianInstaller.command(release, no user): keep the two in step
+				mmdebstrap --mode=auto --variant=minbase --format=tar \
+					--include=ca-certificates,sudo,procps,less,bash-completion,nano \
+					bookworm - "$debian_mirror" >/dev/null 2>"$work/mmdebstrap.err" ||
+					{ say "mmdebstrap failed: $(tail -3 "$work/mmdebstrap.err")"; continue; }
+			fi
+			t1=$(now_ns)
+			echo $(((t1 - t0) / 1000000)) >>"$r.install-$s"
+			say "[$accel] install $i: $s $(((t1 - t0) / 1000000)) ms"
+		done
+	done
+	[ -n "$bench_distro" ]
+}
+
+# distro_cold_once ACCEL: as uvm_cold_once, into the distribution: VM stopped, then
+# `uvm run -d NAME -- true` (boot, the distribution's namespaces and init, the command)
+distro_cold_once() {
+	local r=$res/$1 pid t0 t1
+	[ -n "$bench_distro" ] || return 0
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	pid=$(vm_pid default)
+	[ -z "$pid" ] || wait_until 30 dead "$pid" || say "warning: QEMU $pid still alive after uvm shutdown"
+	settle
+	t0=$(now_ns)
+	if ! uvm run -d "$bench_distro" -- true >/dev/null 2>"$work/run.err"; then
+		say "uvm run -d $bench_distro failed: $(cat "$work/run.err")"
+		return 1
+	fi
+	t1=$(now_ns)
+	echo $(((t1 - t0) / 1000000)) >>"$r.cold-distro"
+}
+
 measure_cold() {
 	local accel=$1 r=$res/$1 i order s
 	say "[$accel] cold start: $reps rounds of uvm / raw QEMU${lv_ok:+ / libvirt}, interleaved"
@@ -459,7 +531,11 @@ measure_cold() {
 		esac
 		for s in $order; do
 			case $s in
-			uvm) uvm_cold_once "$accel" || true ;;
+			uvm)
+				uvm_cold_once "$accel" || true
+				# the distribution right after: the same conditions as uvm's own cold run
+				distro_cold_once "$accel" || true
+				;;
 			restore)
 				timeout 120 "$uvm_bin" terminate default >/dev/null 2>&1 || true
 				uvm_restore_once "$accel" || true
@@ -489,7 +565,7 @@ measure_cold() {
 				;;
 			esac
 		done
-		say "[$accel] round $i/$reps: uvm $(tail -n 1 "$r.cold-uvm" 2>/dev/null) ms, restore $(tail -n 1 "$r.restore-uvm" 2>/dev/null) ms, raw $(tail -n 1 "$r.cold-raw" 2>/dev/null) ms, libvirt $(tail -n 1 "$r.cold-libvirt" 2>/dev/null || echo -) ms"
+		say "[$accel] round $i/$reps: uvm $(tail -n 1 "$r.cold-uvm" 2>/dev/null) ms, distribution $(tail -n 1 "$r.cold-distro" 2>/dev/null) ms, restore $(tail -n 1 "$r.restore-uvm" 2>/dev/null) ms, raw $(tail -n 1 "$r.cold-raw" 2>/dev/null) ms, libvirt $(tail -n 1 "$r.cold-libvirt" 2>/dev/null || echo -) ms"
 	done
 }
 
@@ -502,11 +578,13 @@ measure_warm() {
 	hyperfine -N --style basic --warmup 3 --runs "$warm_runs" --export-json "$r.warm.json" \
 		-n "uvm run -- true" "$uvm_bin run -- true" \
 		-n "java Hello (floor)" "$java $client_flags -cp $cp dev.uvm.bench.Hello" \
-		-n "uvm status" "$uvm_bin status" >"$r.hyperfine.txt" 2>&1 ||
+		-n "uvm status" "$uvm_bin status" \
+		${bench_distro:+-n "uvm run -d $bench_distro -- true" "$uvm_bin run -d $bench_distro -- true"} >"$r.hyperfine.txt" 2>&1 ||
 		{ say "hyperfine failed: $(tail -5 "$r.hyperfine.txt")"; return 0; }
 	jq -r '.results[0].times[] * 1000' "$r.warm.json" >"$r.warm-uvm"
 	jq -r '.results[1].times[] * 1000' "$r.warm.json" >"$r.warm-floor"
 	jq -r '.results[2].times[] * 1000' "$r.warm.json" >"$r.warm-status"
+	[ -z "$bench_distro" ] || jq -r '.results[3].times[] * 1000' "$r.warm.json" >"$r.warm-distro"
 	say "[$accel] daemon-side session latency: $sessions sessions (+$session_warmup warm-up) from one JVM"
 	"$java" -cp "$cp" dev.uvm.bench.SessionLoad "$UVM_SOCKET" "$sessions" "$session_warmup" default true \
 		>"$r.sessions" 2>"$r.sessions.err" || say "SessionLoad failed: $(tail -3 "$r.sessions.err")"
@@ -585,6 +663,7 @@ measure() {
 	say "[$accel] first boot (untimed: fills the page cache, gives the QEMU command line)"
 	uvm run -- true >/dev/null || die "the first boot failed: $(tail -5 "$daemon_log")"
 	capture_argv "$accel"
+	prepare_distro "$accel" || say "no distribution: the distribution rows are left out"
 	lv_ok=
 	if [ "$with_libvirt" = 1 ] && [ -n "$libvirt_state" ]; then
 		libvirt_xml "$accel"

@@ -32,6 +32,13 @@ results_table() {
 		row 1 "**restore / cold uvm**, **restore / raw QEMU**" "" "**$(ratio "$med" "$u_med" 3)x**, **$(ratio "$med" "$b_med" 3)x**" "$(ratio "$p90" "$u_p90" 3)x, $(ratio "$p90" "$b_p90" 3)x" "" ""
 	fi
 
+	# 1. (distributions) cold and warm into a distribution, next to the rows above
+	if [ -s "$r.cold-distro" ]; then
+		read -r n med p90 <<<"$(ms_stats "$r.cold-distro")"
+		row 1 "cold start into a distribution: \`uvm run -d $bench_distro -- true\`, VM stopped (client JVM, boot, the distribution's namespaces and init, command); run right after each cold uvm run above" "$n" "$med ms" "$p90 ms" "" ""
+		row 1 "**distribution / cold uvm**, **distribution / raw QEMU**" "" "**$(ratio "$med" "$u_med" 3)x**, **$(ratio "$med" "$b_med" 3)x**" "$(ratio "$p90" "$u_p90" 3)x, $(ratio "$p90" "$b_p90" 3)x" "adds little to cold uvm" "reported"
+	fi
+
 	# 2. libvirt
 	if [ -s "$r.cold-libvirt" ]; then
 		read -r n b_med b_p90 <<<"$(ms_stats "$r.cold-libvirt")"
@@ -56,6 +63,10 @@ results_table() {
 	if [ -s "$r.warm-status" ]; then
 		read -r n med p90 <<<"$(ms_stats "$r.warm-status" 1)"
 		row 3 "for reading: \`uvm status\` (client JVM, connect, hello, one request; no session)" "$n" "$med ms" "$p90 ms" "" ""
+	fi
+	if [ -s "$r.warm-distro" ]; then
+		read -r n med p90 <<<"$(ms_stats "$r.warm-distro" 1)"
+		row 3 "warm into a distribution: \`uvm run -d $bench_distro -- true\`, VM and distribution running (hyperfine); **$(ratio "$med" "$u_med" 3)x** warm \`uvm run\`" "$n" "$med ms" "$p90 ms" "" ""
 	fi
 	line=$(grep '^total ' "$r.sessions" 2>/dev/null || true)
 	if [ -n "$line" ]; then
@@ -89,6 +100,21 @@ results_table() {
 		ok=1
 		[ $((other / 1024)) -le 5 ] && ok=0
 		row 5 "QEMU RSS $((total / 1024)) MiB = guest RAM touched $((guest / 1024)) MiB + VMM $((over / 1024)) MiB (TCG code cache $((tcg / 1024)), kernel+initrd files kept mapped $((image / 1024)), rest $((other / 1024)) MiB, of which anonymous $((anon / 1024)) MiB); guest MemTotal-MemFree $used MiB" "1" "" "" "Firecracker anchor: VMM overhead 5 MiB" "rest $((other / 1024)) MiB: $(met $ok)"
+	fi
+
+	# 7. making a distribution
+	if [ -s "$r.install-uvm" ]; then
+		read -r n u_med u_p90 <<<"$(ms_stats "$r.install-uvm")"
+		row 7 "\`uvm install debian\` (bookworm, VM running: mmdebstrap on the host, the tarball streamed into the guest and unpacked onto its disk)" "$n" "$(fmt "$(ratio "$u_med" 1000 3)" 1) s" "$(fmt "$(ratio "$u_p90" 1000 3)" 1) s" "" ""
+		if [ -s "$r.install-mmdebstrap" ]; then
+			read -r n b_med b_p90 <<<"$(ms_stats "$r.install-mmdebstrap")"
+			row 7 "\`mmdebstrap\` alone, the same command line, tarball to /dev/null" "$n" "$(fmt "$(ratio "$b_med" 1000 3)" 1) s" "$(fmt "$(ratio "$b_p90" 1000 3)" 1) s" "" ""
+			row 7 "**uvm install / mmdebstrap**" "" "**$(ratio "$u_med" "$b_med" 3)x**" "$(ratio "$u_p90" "$b_p90" 3)x" "(no target)" "reported"
+		fi
+	fi
+	if [ -s "$r.import-distro" ]; then
+		read -r n med p90 <<<"$(ms_stats "$r.import-distro")"
+		row 7 "\`uvm import\` of a busybox root file system ($(($(cat "$r.import-bytes") / 1024)) KiB tar.gz), VM running" "$n" "$med ms" "$p90 ms" "(no target)" "reported"
 	fi
 }
 
@@ -236,6 +262,12 @@ report() {
 		   mapping; absent under KVM), the kernel and initramfs files QEMU keeps mapped, and the rest.
 		   The rest is what compares with Firecracker's 5 MiB VMM overhead.
 		6. **Event loop.** JMH, see above.
+		7. **Distributions.** With \`--quick\`, a busybox root file system made by the script and imported
+		   (\`bench-busybox\`); otherwise Debian, \`uvm install debian\` twice (\`bench-debian-1\`, \`-2\`) and
+		   \`mmdebstrap\` alone twice with the command line the daemon uses (\`DebianInstaller\`), in the order
+		   mmdebstrap, uvm, uvm, mmdebstrap, each downloading from $debian_mirror (network time included).
+		   The cold run into the distribution follows each cold uvm run of figure 1 (\`uvm shutdown\`
+		   first, untimed); its warm run is a fourth hyperfine command of figure 3.
 
 		Raw figures of the last run: \`bench/build/last-run/\` (not committed).
 	EOF
