@@ -386,7 +386,8 @@ libvirt_boot() {
 
 # ------------------------------------------------------------------ the measurements
 
-# uvm_cold_once ACCEL: VM stopped (uvm shutdown), then `uvm run -- true`, timed end to end;
+# uvm_cold_once ACCEL: VM stopped (uvm shutdown), then `uvm run --system -- true` (the utility
+# environment, as `uvm run -- true` with no distribution installed), timed end to end;
 # then, untimed, the boot's phases from /metrics and the log, and /init's start from dmesg
 uvm_cold_once() {
 	local r=$res/$1 before=() after=() p t0 t1 n
@@ -398,7 +399,7 @@ uvm_cold_once() {
 	for p in vmm_up kernel_start agent_ready; do before+=("$(phase_sum "$p")"); done
 	n=$(boot_lines default)
 	t0=$(now_ns)
-	if ! uvm run -- true >/dev/null 2>"$work/run.err"; then
+	if ! uvm run --system -- true >/dev/null 2>"$work/run.err"; then
 		say "uvm run failed: $(cat "$work/run.err")"
 		return 1
 	fi
@@ -407,7 +408,7 @@ uvm_cold_once() {
 	wait_until 5 more_lines "$daemon_log" "event=boot vm=default result=ok" "$n" || { say "no boot line for this run"; return 0; }
 	for p in vmm_up kernel_start agent_ready; do after+=("$(phase_sum "$p")"); done
 	local init_s
-	init_s=$(uvm run -- dmesg 2>/dev/null | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init.*/\1/p' | head -n 1)
+	init_s=$(uvm run --system -- dmesg 2>/dev/null | sed -n 's/^\[ *\([0-9.]*\)\] Run \/init.*/\1/p' | head -n 1)
 	grep "event=boot vm=default result=ok" "$daemon_log" | tail -n 1 |
 		sed -n 's/.* boot_ms=\([0-9]*\).*/\1/p' >>"$r.phase-boot"
 	awk -v b="${before[*]}" -v a="${after[*]}" -v init="${init_s:--}" 'BEGIN {
@@ -453,7 +454,7 @@ uvm_restore_once() {
 bench_distro=
 prepare_distro() {
 	local accel=$1 r=$res/$1 t0 t1 i s
-	uvm run -- true >/dev/null || { say "uvm run failed before the distribution was made"; return 1; }
+	uvm run --system -- true >/dev/null || { say "uvm run failed before the distribution was made"; return 1; }
 	if [ "$quick" = 1 ]; then
 		local root=$work/distro-rootfs a
 		say "[$accel] distribution: importing a busybox root file system"
@@ -572,11 +573,11 @@ measure_cold() {
 measure_warm() {
 	local accel=$1 r=$res/$1 cp
 	say "[$accel] warm session: hyperfine, $warm_runs runs each"
-	uvm run -- true >/dev/null || { say "uvm run failed before the warm measurements"; return 0; }
+	uvm run --system -- true >/dev/null || { say "uvm run failed before the warm measurements"; return 0; }
 	cp="$bench/target/classes:$snap_jar:$snap/client/target/lib/*"
 	# shellcheck disable=SC2086
 	hyperfine -N --style basic --warmup 3 --runs "$warm_runs" --export-json "$r.warm.json" \
-		-n "uvm run -- true" "$uvm_bin run -- true" \
+		-n "uvm run --system -- true" "$uvm_bin run --system -- true" \
 		-n "java Hello (floor)" "$java $client_flags -cp $cp dev.uvm.bench.Hello" \
 		-n "uvm status" "$uvm_bin status" \
 		${bench_distro:+-n "uvm run -d $bench_distro -- true" "$uvm_bin run -d $bench_distro -- true"} >"$r.hyperfine.txt" 2>&1 ||
@@ -599,11 +600,11 @@ measure_warm() {
 
 measure_qemu_footprint() {
 	local accel=$1 r=$res/$1 pid
-	uvm run -- true >/dev/null || { say "uvm run failed before the footprint measurement"; return 0; }
+	uvm run --system -- true >/dev/null || { say "uvm run failed before the footprint measurement"; return 0; }
 	pid=$(vm_pid default)
 	[ -n "$pid" ] && alive "$pid" || { say "no running QEMU to measure"; return 0; }
 	qemu_smaps "$pid" $((memory_mb * 1024)) "$kernel_path" "$initrd_path" >"$r.qemu-smaps"
-	uvm run -- cat /proc/meminfo >"$r.guest-meminfo" 2>/dev/null || true
+	uvm run --system -- cat /proc/meminfo >"$r.guest-meminfo" 2>/dev/null || true
 	grep -E '^(Threads|VmHWM):' "/proc/$pid/status" >"$r.qemu-status" || true
 }
 
@@ -661,7 +662,7 @@ measure() {
 	local accel=$1
 	daemon_start "$accel"
 	say "[$accel] first boot (untimed: fills the page cache, gives the QEMU command line)"
-	uvm run -- true >/dev/null || die "the first boot failed: $(tail -5 "$daemon_log")"
+	uvm run --system -- true >/dev/null || die "the first boot failed: $(tail -5 "$daemon_log")"
 	capture_argv "$accel"
 	prepare_distro "$accel" || say "no distribution: the distribution rows are left out"
 	lv_ok=

@@ -19,7 +19,7 @@ results_table() {
 
 	# 1. cold start against raw QEMU
 	read -r n u_med u_p90 <<<"$(ms_stats "$r.cold-uvm")"
-	row 1 "cold start: \`uvm run -- true\`, daemon up, VM stopped (client JVM, boot, command)" "$n" "$u_med ms" "$u_p90 ms" "" ""
+	row 1 "cold start: \`uvm run --system -- true\` (the utility environment, where \`uvm run -- true\` goes with no distribution installed), daemon up, VM stopped (client JVM, boot, command)" "$n" "$u_med ms" "$u_p90 ms" "" ""
 	read -r n b_med b_p90 <<<"$(ms_stats "$r.cold-raw")"
 	row 1 "same image, plain \`qemu-system-x86_64\` (the daemon's command line): start, agent READY, \`true\`, power-off" "$n" "$b_med ms" "$b_p90 ms" "" ""
 	rt=$(ratio "$u_med" "$b_med" 3) rt90=$(ratio "$u_p90" "$b_p90" 3)
@@ -28,7 +28,7 @@ results_table() {
 	row 1 "**uvm / raw QEMU**" "" "**${rt}x**" "${rt90}x" "within 1.15x" "$( [ "$rt" = - ] && echo "not measured" || met $ok)"
 	if [ -s "$r.restore-uvm" ]; then
 		read -r n med p90 <<<"$(ms_stats "$r.restore-uvm")"
-		row 1 "restore from suspend: \`uvm run -- true\` on a VM saved to disk (\`idleAction = suspend\`; client JVM, restore, clock set, command)" "$n" "$med ms" "$p90 ms" "" ""
+		row 1 "restore from suspend: \`uvm run --vm suspend -- true\` on a VM saved to disk (\`idleAction = suspend\`; client JVM, restore, clock set, command)" "$n" "$med ms" "$p90 ms" "" ""
 		row 1 "**restore / cold uvm**, **restore / raw QEMU**" "" "**$(ratio "$med" "$u_med" 3)x**, **$(ratio "$med" "$b_med" 3)x**" "$(ratio "$p90" "$u_p90" 3)x, $(ratio "$p90" "$b_p90" 3)x" "" ""
 	fi
 
@@ -53,7 +53,7 @@ results_table() {
 
 	# 3. warm session
 	read -r n u_med u_p90 <<<"$(ms_stats "$r.warm-uvm" 1)"
-	row 3 "warm: \`uvm run -- true\`, VM running (client JVM included; hyperfine)" "$n" "$u_med ms" "$u_p90 ms" "" ""
+	row 3 "warm: \`uvm run --system -- true\`, VM running (client JVM included; hyperfine)" "$n" "$u_med ms" "$u_p90 ms" "" ""
 	read -r n b_med b_p90 <<<"$(ms_stats "$r.warm-floor" 1)"
 	row 3 "floor: a Java \`main\` printing one line, bin/uvm's client JVM flags and class path" "$n" "$b_med ms" "$b_p90 ms" "" ""
 	rt=$(ratio "$u_med" "$b_med" 3) rt90=$(ratio "$u_p90" "$b_p90" 3)
@@ -66,14 +66,14 @@ results_table() {
 	fi
 	if [ -s "$r.warm-distro" ]; then
 		read -r n med p90 <<<"$(ms_stats "$r.warm-distro" 1)"
-		row 3 "warm into a distribution: \`uvm run -d $bench_distro -- true\`, VM and distribution running (hyperfine); **$(ratio "$med" "$u_med" 3)x** warm \`uvm run\`" "$n" "$med ms" "$p90 ms" "" ""
+		row 3 "warm into a distribution: \`uvm run -d $bench_distro -- true\`, VM and distribution running (hyperfine); **$(ratio "$med" "$u_med" 3)x** warm \`uvm run --system\`" "$n" "$med ms" "$p90 ms" "" ""
 	fi
 	line=$(grep '^total ' "$r.sessions" 2>/dev/null || true)
 	if [ -n "$line" ]; then
 		read -r _ n med p90 p99 max <<<"$line"
 		ok=1
 		lt "$p99" 15 && ok=0
-		row 3 "daemon side: connect, hello, \`run true\`, exit, from a JVM that stays up (p99 **$p99 ms**, max $max ms)" "$n" "$med ms" "$p90 ms" "p99 under 15 ms" "$(met $ok)"
+		row 3 "daemon side: connect, hello, \`run true\` (utility environment), exit, from a JVM that stays up (p99 **$p99 ms**, max $max ms)" "$n" "$med ms" "$p90 ms" "p99 under 15 ms" "$(met $ok)"
 	else
 		row 3 "daemon side session latency" "0" "-" "-" "p99 under 15 ms" "not measured"
 	fi
@@ -231,7 +231,7 @@ report() {
 
 		1. **Cold start.** One uvm daemon (own socket, config, state; \`UVM_ACCEL\` as above) stays up.
 		   Before each uvm run \`uvm shutdown\` stops the VM (untimed); the timed command is
-		   \`bin/uvm run -- true\` (JVM start, connect, boot, \`true\`, exit status). The raw QEMU run uses
+		   \`bin/uvm run --system -- true\` (JVM start, connect, boot, \`true\`, exit status). The raw QEMU run uses
 		   the daemon's own QEMU argument list, copied from \`/proc/PID/cmdline\` of its QEMU (only the
 		   socket folder differs), and \`bench/build/agent-true\` (built from \`guest/test/agentctl.c\`): one
 		   agent connection that waits for READY, runs \`true\` and sends POWEROFF; the time ends when QEMU
@@ -245,7 +245,7 @@ report() {
 		   module list (\`bench/lib/libvirt-initramfs.sh\`), since the image, made for microvm, has only
 		   virtio-mmio. Timed from \`virsh create\` to QEMU's exit after READY, \`true\`, POWEROFF, as the raw
 		   run. libvirt: ${libvirt_note}.
-		3. **Warm session.** hyperfine (\`-N\`, 3 warm-up runs) of \`bin/uvm run -- true\` with the VM running
+		3. **Warm session.** hyperfine (\`-N\`, 3 warm-up runs) of \`bin/uvm run --system -- true\` with the VM running
 		   and of the floor, \`java $client_flags -cp <bin/uvm's class path> dev.uvm.bench.Hello\`. The
 		   daemon-side figure comes from \`dev.uvm.bench.SessionLoad\`: one JVM opens $sessions sessions one after
 		   another ($session_warmup more first, not counted), each a new connection with hello, \`run true\`

@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * Daemon-side latency of one session: connect, hello, {@code run} a command, read until its
  * {@code exit}, in a JVM that stays up (so no client start-up is counted). Sessions run one after
- * another on a running VM.
+ * another on a running VM, in its utility environment ({@code system}), whatever distributions
+ * are installed.
  *
  * <pre>SessionLoad SOCKET SESSIONS WARMUP [VM] [CMD...]</pre>
  *
@@ -69,7 +70,9 @@ public final class SessionLoad {
         t[0] = System.nanoTime();
         try (DaemonConnection conn = DaemonConnection.open(socket)) {
             t[1] = System.nanoTime();
-            conn.send(ClientMessage.Run.of(vm, List.of(cmd), List.of()));
+            // system: the VM's utility environment, as before distributions existed
+            conn.send(new ClientMessage.Run(vm, List.of(cmd), List.of(), false, 0, 0, false, null, null, null, false,
+                    true));
             while (true) {
                 DaemonMessage msg = conn.receive(null);
                 if (msg instanceof DaemonMessage.Started) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * {@code uvm run [-d DISTRIBUTION] [-u USER] [--cd DIR] [--vm NAME] [-t] [--detach] -- CMD ARGS...}
+ * {@code uvm run [-d DISTRIBUTION | --system] [-u USER] [--cd DIR] [--vm NAME] [-t] [--detach] -- CMD ARGS...}
  * (also {@code uvm exec CMD} and {@code uvm -- CMD}): runs a command in a distribution (or the
  * utility environment) with its exit status, or as a background job.
  *
@@ -23,6 +23,9 @@ final class RunCommand implements Callable<Integer> {
     private final OptionSpec distribution = OptionSpec.builder("-d", "--distribution").paramLabel("NAME")
             .type(String.class).description("Distribution to run in (default: the default distribution;"
                     + " the utility environment when none is installed).").build();
+    private final OptionSpec system = OptionSpec.builder("--system").type(boolean.class).initialValue(false)
+            .description("Run in the VM's utility environment (busybox), even when a distribution is installed.")
+            .build();
     private final OptionSpec user = OptionSpec.builder("-u", "--user").paramLabel("USER").type(String.class)
             .description("User to run as (default: [user] default of the distribution's /etc/wsl.conf, else root).")
             .build();
@@ -52,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
                 "Run a command in a VM, booting it if needed. Its exit status is uvm's (128+N when killed by signal N).",
                 "Options stop at the first word of the command, so `uvm exec ls -la` works.");
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-        spec.addOption(run.vm).addOption(run.distribution).addOption(run.user).addOption(run.cwd).addOption(run.env)
+        spec.addOption(run.vm).addOption(run.distribution).addOption(run.system).addOption(run.user).addOption(run.cwd).addOption(run.env)
                 .addOption(run.tty).addOption(run.detach);
         spec.addPositional(run.command);
         return spec;
@@ -66,8 +69,14 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("uvm: --tty and --detach exclude each other (a background job has no terminal)");
             return ExitStatus.USAGE;
         }
+        boolean system = this.system.getValue();
+        if (system && (distribution.getValue() != null || user.getValue() != null || cwd.getValue() != null)) {
+            System.err.println("uvm: --system runs in the utility environment, which has no distribution, users or"
+                    + " --cd to choose; leave out --system, or those options");
+            return ExitStatus.USAGE;
+        }
         RunSessionClient.Target where = new RunSessionClient.Target(vm.getValue(), distribution.getValue(),
-                user.getValue(), cwd.getValue());
+                user.getValue(), cwd.getValue(), system);
         List<String> command = this.command.getValue();
         List<String> env = this.env.getValue();
         try (DaemonConnection conn = main.connect(true)) {

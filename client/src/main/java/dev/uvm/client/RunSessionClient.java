@@ -41,7 +41,8 @@ final class RunSessionClient {
     }
 
     /** Where and as whom a command runs: the options of {@code uvm run} and {@code uvm shell}. */
-    record Target(String vm, String distribution, String user, String cwd) {
+    /** Where a run goes; {@code system}: the VM's utility environment, whatever is installed. */
+    record Target(String vm, String distribution, String user, String cwd, boolean system) {
     }
 
     /**
@@ -56,11 +57,11 @@ final class RunSessionClient {
         Outcome outcome;
         try {
             ClientMessage.Run req = new ClientMessage.Run(where.vm(), argv, env, false, 0, 0, false,
-                    where.distribution(), where.user(), where.cwd(), login);
+                    where.distribution(), where.user(), where.cwd(), login, where.system());
             if (term != null) {
                 Size size = term.size();
                 req = new ClientMessage.Run(where.vm(), argv, withTerm(env), true, clamp(size.getRows()),
-                        clamp(size.getColumns()), false, where.distribution(), where.user(), where.cwd(), login);
+                        clamp(size.getColumns()), false, where.distribution(), where.user(), where.cwd(), login, where.system());
             }
             conn.send(req);
             if (term != null) {
@@ -86,7 +87,7 @@ final class RunSessionClient {
     /** Starts a background job; prints its id and returns once it runs in the guest. */
     int detach(Target where, List<String> argv, List<String> env) throws IOException {
         conn.send(new ClientMessage.Run(where.vm(), argv, env, false, 0, 0, true, where.distribution(), where.user(),
-                where.cwd(), false));
+                where.cwd(), false, where.system()));
         DaemonMessage answer = conn.receive(null);
         if (answer instanceof DaemonMessage.Failure f) {
             System.err.println("uvm: " + f.message());
@@ -138,8 +139,10 @@ final class RunSessionClient {
                         }
                         if (msg instanceof DaemonMessage.Started started && started.distribution() == null && interactive) {
                             // On a terminal only: scripts get the utility environment without a word on stderr.
-                            stderr.write(("uvm: no distribution is installed, so this is uvm's small utility environment;"
-                                    + " `uvm install debian` installs Debian\r\n").getBytes(StandardCharsets.UTF_8));
+                            // No distribution is installed, or --vm named a VM the default one is not in.
+                            stderr.write(("uvm: this is uvm's small utility environment, not a distribution;"
+                                    + " `uvm install debian` installs Debian, `uvm list` shows those installed\r\n")
+                                    .getBytes(StandardCharsets.UTF_8));
                         }
                     }
                     default -> throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from daemon");

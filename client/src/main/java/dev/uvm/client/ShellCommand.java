@@ -1,5 +1,6 @@
 package dev.uvm.client;
 
+import dev.uvm.protocol.ExitStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +32,9 @@ final class ShellCommand implements Callable<Integer> {
             description = "Distribution (default: the default distribution; the utility environment when none is installed).")
     String distribution;
 
+    @Option(names = "--system", description = "The VM's utility environment (busybox), even when a distribution is installed.")
+    boolean system;
+
     @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User (default: the distribution's default user).")
     String user;
 
@@ -42,8 +46,13 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (system && (distribution != null || user != null || cwd != null)) {
+            System.err.println("uvm: --system opens the utility environment, which has no distribution, users or"
+                    + " --cd to choose; leave out --system, or those options");
+            return ExitStatus.USAGE;
+        }
         try (DaemonConnection conn = main.connect(true)) {
-            return new RunSessionClient(conn).run(new RunSessionClient.Target(vm, distribution, user, cwd), LOGIN_SHELL,
+            return new RunSessionClient(conn).run(new RunSessionClient.Target(vm, distribution, user, cwd, system), LOGIN_SHELL,
                     env, /* tty= */ true, /* login= */ true);
         }
     }

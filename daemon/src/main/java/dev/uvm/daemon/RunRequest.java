@@ -31,7 +31,7 @@ record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPla
      * Resolves a (decoded, so valid) {@code run} message. A named distribution decides the VM (a
      * different {@code --vm} is refused). Without one, the default distribution takes the run,
      * unless {@code --vm} names another VM than the default distribution's: then, as without any
-     * distribution, the run goes to that VM's utility environment.
+     * distribution, the run goes to that VM's utility environment. So does a {@code system} run.
      *
      * @throws Wire.ProtocolException if its command line and environment do not fit one EXEC frame
      * @throws DistroRegistry.NameException if it names a distribution that does not exist, or asks
@@ -40,7 +40,8 @@ record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPla
     static RunRequest of(ClientMessage.Run run, Distributions distributions)
             throws Wire.ProtocolException, DistroRegistry.NameException {
         checkSize(run);
-        Optional<DistroRegistry.Distro> target = distributions.target(run.distribution());
+        Optional<DistroRegistry.Distro> target = run.system() ? Optional.empty()
+                : distributions.target(run.distribution());
         if (target.isPresent()) {
             DistroRegistry.Distro d = target.get();
             boolean otherVm = run.vm() != null && !run.vm().equals(d.vm());

@@ -57,7 +57,7 @@ class RunRequestTest {
     }
 
     @Test
-    void aVmOtherThanTheDefaultDistributions_getsItsUtilityEnvironment() throws Exception {
+    void aVmOtherThanTheDefaultDistributions_andSystemRuns_getTheUtilityEnvironment() throws Exception {
         Distributions d = distributions("debian");
         RunRequest other = RunRequest.of(ClientMessage.Run.of("default", List.of("true"), List.of()), d);
         assertEquals(VmConfig.DEFAULT_NAME, other.vm());
@@ -65,24 +65,30 @@ class RunRequestTest {
         assertNull(other.plan().forVm(null).context());
         RunRequest same = RunRequest.of(ClientMessage.Run.of("big", List.of("true"), List.of()), d);
         assertEquals("debian", same.distribution(), "--vm naming the default distribution's VM changes nothing");
+        RunRequest system = RunRequest.of(new ClientMessage.Run("big", List.of("true"), List.of(), false, 0, 0, false,
+                null, null, null, false, true), d);
+        assertEquals("big", system.vm());
+        assertNull(system.distribution(), "--system: the utility environment of the distribution's own VM");
+        assertNull(RunRequest.of(new ClientMessage.Run(null, List.of("true"), List.of(), false, 0, 0, false,
+                null, null, null, false, true), d).plan().forVm(null).context());
     }
 
     @Test
     void unknownDistribution_wrongVm_andUserWithoutDistribution_areRefusedWithTheReason() throws Exception {
         Distributions d = distributions("debian");
         DistroRegistry.NameException unknown = assertThrows(DistroRegistry.NameException.class, () -> RunRequest.of(
-                new ClientMessage.Run(null, List.of("true"), List.of(), false, 0, 0, false, "ubuntu", null, null, false), d));
+                new ClientMessage.Run(null, List.of("true"), List.of(), false, 0, 0, false, "ubuntu", null, null, false, false), d));
         assertTrue(unknown.getMessage().contains("no distribution named 'ubuntu' (known: debian)"), unknown.getMessage());
         DistroRegistry.NameException vm = assertThrows(DistroRegistry.NameException.class, () -> RunRequest.of(
                 new ClientMessage.Run("default", List.of("true"), List.of(), false, 0, 0, false, "debian", null, null,
-                        false), d));
+                        false, false), d));
         assertTrue(vm.getMessage().contains("lives in VM big, not default"), vm.getMessage());
         DistroRegistry.NameException userElsewhere = assertThrows(DistroRegistry.NameException.class,
                 () -> RunRequest.of(new ClientMessage.Run("default", List.of("id"), List.of(), false, 0, 0, false, null,
-                        "alice", null, false), d));
+                        "alice", null, false, false), d));
         assertTrue(userElsewhere.getMessage().contains("VM default runs none by default"), userElsewhere.getMessage());
         DistroRegistry.NameException user = assertThrows(DistroRegistry.NameException.class, () -> RunRequest.of(
-                new ClientMessage.Run(null, List.of("id"), List.of(), false, 0, 0, false, null, "alice", null, false),
+                new ClientMessage.Run(null, List.of("id"), List.of(), false, 0, 0, false, null, "alice", null, false, false),
                 distributions()));
         assertTrue(user.getMessage().contains("need a distribution"), user.getMessage());
     }

@@ -100,9 +100,11 @@ public sealed interface ClientMessage {
      * @param user         the user to run as, or {@code null} for the distribution's default
      * @param cwd          the working directory, or {@code null} for the user's home
      * @param login        run the user's login shell instead of {@code argv} ({@code uvm shell})
+     * @param system       run in the VM's utility environment even when a distribution is installed
+     *                     ({@code --system}, as {@code wsl --system}); excludes the three above
      */
     record Run(String vm, List<String> argv, List<String> env, boolean tty, int rows, int cols, boolean detach,
-               String distribution, String user, String cwd, boolean login) implements ClientMessage {
+               String distribution, String user, String cwd, boolean login, boolean system) implements ClientMessage {
         /** Largest terminal dimension (the guest's winsize fields are u16). */
         public static final int MAX_TERMINAL_CELLS = 0xFFFF;
 
@@ -113,7 +115,7 @@ public sealed interface ClientMessage {
 
         /** A run in the utility environment or the default distribution, without the newer options. */
         public Run(String vm, List<String> argv, List<String> env, boolean tty, int rows, int cols, boolean detach) {
-            this(vm, argv, env, tty, rows, cols, detach, null, null, null, false);
+            this(vm, argv, env, tty, rows, cols, detach, null, null, null, false, false);
         }
 
         /** An attached run without a terminal. */
@@ -151,6 +153,9 @@ public sealed interface ClientMessage {
             if (login) {
                 g.writeBooleanField("login", true);
             }
+            if (system) {
+                g.writeBooleanField("system", true);
+            }
         }
 
         static Run decode(Fields f) throws Wire.ProtocolException {
@@ -185,8 +190,15 @@ public sealed interface ClientMessage {
             if (login && detach) {
                 throw new Wire.ProtocolException("run: a login shell cannot be a background job (login and detach)");
             }
+            String user = f.string("user");
+            String cwd = f.string("cwd");
+            boolean system = f.bool("system");
+            if (system && (distribution != null || user != null || cwd != null)) {
+                throw new Wire.ProtocolException("run: the utility environment (system) has no distribution, user"
+                        + " or cwd to choose; leave out --system, or those");
+            }
             return new Run(vm, argv, env, tty, tty ? cells(f, "rows", 24) : 0, tty ? cells(f, "cols", 80) : 0, detach,
-                    distribution, f.string("user"), f.string("cwd"), login);
+                    distribution, user, cwd, login, system);
         }
 
         /** A terminal dimension: 1 to 65535 cells. */

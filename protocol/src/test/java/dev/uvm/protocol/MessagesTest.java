@@ -34,7 +34,8 @@ class MessagesTest {
             new ClientMessage.Shutdown(null, false),
             new ClientMessage.StopDaemon(true),
             new ClientMessage.Run(null, List.of("sh", "-l"), List.of(), true, 24, 80, false, "debian", "alice",
-                    "/srv", true),
+                    "/srv", true, false),
+            new ClientMessage.Run("big", List.of("dmesg"), List.of(), false, 0, 0, false, null, null, null, false, true),
             new ClientMessage.ImportDistro("alpine-3.20", "big"),
             new ClientMessage.InstallDistro("debian", null, "debian", "bookworm", "alice"),
             new ClientMessage.ExportDistro("debian"),
@@ -140,6 +141,8 @@ class MessagesTest {
                 Map.entry("{\"type\":\"unregister\"}", "unregister needs a distribution \"name\""),
                 Map.entry(run + "\"argv\":[\"sh\"],\"login\":true,\"detach\":true}", "login shell cannot"),
                 Map.entry(run + "\"argv\":[\"sh\"],\"distribution\":\"x y\"}", "not a valid distribution name"),
+                Map.entry(run + "\"argv\":[\"sh\"],\"system\":true,\"distribution\":\"debian\"}", "leave out --system"),
+                Map.entry(run + "\"argv\":[\"id\"],\"system\":true,\"user\":\"alice\"}", "has no distribution, user"),
                 Map.entry("{\"type\":\"reboot\"}", "unknown request type \"reboot\""),
                 Map.entry("[1,2,3]", "not a JSON object with a \"type\" field"),
                 Map.entry("{\"type\":", "not valid JSON"));

@@ -77,6 +77,8 @@ class DistroE2ETest {
         assertEquals("1\n", ok("run", "--", "sh", "-c", "cat /proc/1/comm >/dev/null; ps -o pid= | head -n 1 | tr -d ' '")
                 .stdout(), "PID 1 of the distribution's namespace is its own init");
         assertNotEquals(0, d.uvm("run", "--", "ls", "/data/distros").exit(), "the data disk is not visible inside");
+        assertEquals("t1\n", ok("run", "--system", "--", "ls", "/data/distros").stdout(),
+                "--system: the utility environment, with the data disk, while a default distribution exists");
         ok("run", "--", "sh", "-c", "echo kept > /root/file && sync");
         assertEquals("running", distro("t1").get("state").asText());
 
