@@ -1,6 +1,5 @@
 package dev.uvm.daemon;
 
-import dev.uvm.agent.AgentChannel;
 import dev.uvm.config.VmConfig;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
@@ -21,7 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,8 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DistroRequests {
     private static final Logger log = LoggerFactory.getLogger(DistroRequests.class);
-    /** Below this much free space on the host, a failed import is blamed on the host's disk. */
-    private static final long HOST_DISK_LOW_BYTES = 64L << 20;
     private static final Duration UNREGISTER_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration DISK_USE_TIMEOUT = Duration.ofMinutes(2);
     private static final long DISK_USE_EVERY_NANOS = 60_000_000_000L;
@@ -51,12 +47,14 @@ final class DistroRequests {
     private final Distributions distributions;
     private final UvmMetrics metrics;
     private final Path stateDir;
+    private final HostDiskGuard guard;
 
     DistroRequests(Scheduler scheduler, Distributions distributions, UvmMetrics metrics, Path stateDir) {
         this.scheduler = scheduler;
         this.distributions = distributions;
         this.metrics = metrics;
         this.stateDir = stateDir;
+        this.guard = new HostDiskGuard(stateDir);
     }
 
     private DistroRegistry registry() {
@@ -70,7 +68,7 @@ final class DistroRequests {
             return;
         }
         new DistroTransfer(scheduler, vm, req.name(), script(DistroScripts.IMPORT, req.name()), in, out, true, null, false,
-                registering(req.name(), vm, "import", null)).run();
+                guard, registering(req.name(), vm, "import", null)).run();
     }
 
     /** {@code uvm install debian}: mmdebstrap's tarball becomes distribution {@code name}. */
@@ -98,7 +96,7 @@ final class DistroRequests {
         DistroTransfer.Feed feed = ch -> copy(installer.getInputStream(), ch);
         try {
             new DistroTransfer(scheduler, vm, req.name(), script(DistroScripts.IMPORT, req.name()), in, out, false, feed, false,
-                    registering(req.name(), vm, "install debian " + req.release(), () -> {
+                    guard, registering(req.name(), vm, "install debian " + req.release(), () -> {
                         String why = installerFailure(installer, errors, progress);
                         return why == null ? null : "mmdebstrap failed: " + why;
                     })).run();
@@ -117,7 +115,7 @@ final class DistroRequests {
             return;
         }
         new DistroTransfer(scheduler, d.vm(), d.name(), script(DistroScripts.EXPORT, d.name()), in, out, false, null, true,
-                new DistroTransfer.Finish() {
+                null, new DistroTransfer.Finish() {
                     @Override
                     public DaemonMessage exited(int status, String stdout, String stderr) {
                         return status == 0 ? new DaemonMessage.Exit(0) : DaemonMessage.Failure.ofUvm(
@@ -222,7 +220,13 @@ final class DistroRequests {
         }
     }
 
+    /** Reserves {@code name} for a new distribution, unless it is taken or the host's disk is nearly full. */
     private boolean reserve(String name, OutputStream out) throws IOException {
+        String low = guard.low();
+        if (low != null) {
+            Wire.send(out, DaemonMessage.Failure.ofUvm("cannot add " + name + ": " + low));
+            return false;
+        }
         try {
             registry().reserve(name);
             return true;
@@ -269,6 +273,11 @@ final class DistroRequests {
             return "the host's disk holding " + stateDir + " is full; free some space, then try again ("
                     + lastLines(stderr, status) + ")";
         }
+        if (stderr.contains("Read-only file system")) {
+            return "the VM's data disk has turned read-only after a write to it failed (was the host's disk full?);"
+                    + " `uvm terminate` stops the VM, and its next boot checks and repairs the disk ("
+                    + lastLines(stderr, status) + ")";
+        }
         return switch (status) {
             case DistroScripts.NO_DATA_DISK -> "the VM's data disk is not mounted (see console.log in the VM's folder)";
             case DistroScripts.EXISTS -> "the data disk holds a folder of that name already, which no registered"
@@ -280,12 +289,9 @@ final class DistroRequests {
         };
     }
 
+    /** Whether the host's disk is below the guard's reserve: a failed import is then blamed on it. */
     private boolean hostDiskLow() {
-        try {
-            return Files.getFileStore(stateDir).getUsableSpace() < HOST_DISK_LOW_BYTES;
-        } catch (IOException e) {
-            return false;
-        }
+        return guard.low() != null;
     }
 
     /** The installer's failure once it ended, or null when it exited 0. */
@@ -329,13 +335,13 @@ final class DistroRequests {
     }
 
     /** Feeds the installer's tarball to the guest's tar. */
-    private static void copy(InputStream from, AgentChannel to) throws IOException {
+    private static void copy(InputStream from, DistroTransfer.Stdin to) throws IOException {
         byte[] buf = new byte[Wire.MAX_DATA];
         int n;
         while ((n = from.read(buf)) > 0) {
-            to.writeStdin(buf, 0, n);
+            to.write(buf, 0, n);
         }
-        to.closeStdin();
+        to.close();
     }
 
     private static String lastLines(String text, int status) {

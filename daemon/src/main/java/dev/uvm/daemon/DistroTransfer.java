@@ -25,7 +25,11 @@ import java.util.concurrent.CompletionException;
  * <p>Concurrency: the connection's thread runs the {@link GuestProcess} and writes to the client;
  * a second thread reads the client's frames (the tarball of an import; for the others only to
  * notice that the client went away, which kills the guest process); a {@link Feed} runs on a
- * third once the process runs.
+ * third once the process runs. Both write the process's stdin through {@link Stdin}, whose lock
+ * orders their writes with {@link Stdin#stop}: a {@link HostDiskGuard}, polled on a fourth thread
+ * while the process runs, stops the feeding when the host's disk nears full. The guest's tar then
+ * sees its input end early, fails, and deletes what it unpacked; the rest of the input is drained
+ * and dropped, and the client is told why.
  */
 final class DistroTransfer implements GuestProcess.Owner {
     /** Output kept of a stream that does not go to the client, for the final message. */
@@ -42,7 +46,50 @@ final class DistroTransfer implements GuestProcess.Owner {
 
     /** Writes the guest process's stdin from elsewhere than the client, then closes it. */
     interface Feed {
-        void into(AgentChannel channel) throws IOException;
+        void into(Stdin stdin) throws IOException;
+    }
+
+    /** How often the host's free space is read while the guest process runs. */
+    private static final long GUARD_EVERY_MILLIS = 25;
+
+    /**
+     * The guest process's stdin. Once {@link #stop stopped} (the host's disk is nearly full), it is
+     * closed and what is written after is dropped, so the client or installer feeding it is drained
+     * rather than blocked.
+     */
+    static final class Stdin {
+        private final AgentChannel channel;
+        private String stopped;
+        private boolean closed;
+
+        Stdin(AgentChannel channel) {
+            this.channel = channel;
+        }
+
+        synchronized void write(byte[] data, int offset, int length) throws IOException {
+            if (!closed) {
+                channel.writeStdin(data, offset, length);
+            }
+        }
+
+        synchronized void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                channel.closeStdin();
+            }
+        }
+
+        /** Ends the input early because of {@code why}; the first reason is kept. */
+        synchronized void stop(String why) throws IOException {
+            if (stopped == null) {
+                stopped = why;
+                close();
+            }
+        }
+
+        synchronized String stopped() {
+            return stopped;
+        }
     }
 
     private final String vm;
@@ -54,16 +101,20 @@ final class DistroTransfer implements GuestProcess.Owner {
     private final boolean stdoutToClient;
     private final Finish finish;
     private final GuestProcess process;
-    private final CompletableFuture<AgentChannel> channel = new CompletableFuture<>();
+    private final HostDiskGuard guard;
+    private final CompletableFuture<Stdin> stdin = new CompletableFuture<>();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    private volatile boolean ended;
 
     /**
      * @param clientFeeds    the client's STDIN frames are the process's stdin (else it is {@code feed}'s, or empty)
      * @param stdoutToClient the process's stdout goes to the client as STDOUT frames (else it is kept)
+     * @param guard          stops the input when the host's disk nears full, or null (nothing is written)
      */
     DistroTransfer(Scheduler scheduler, String vm, String distribution, List<String> argv, DataInputStream in,
-                   OutputStream out, boolean clientFeeds, Feed feed, boolean stdoutToClient, Finish finish) {
+                   OutputStream out, boolean clientFeeds, Feed feed, boolean stdoutToClient, HostDiskGuard guard,
+                   Finish finish) {
         this.vm = vm;
         this.distribution = distribution;
         this.in = in;
@@ -71,6 +122,7 @@ final class DistroTransfer implements GuestProcess.Owner {
         this.clientFeeds = clientFeeds;
         this.feed = feed;
         this.stdoutToClient = stdoutToClient;
+        this.guard = guard;
         this.finish = finish;
         this.process = new GuestProcess(scheduler, vm, ExecPlan.of(ExecRequest.of(argv)), Session.Kind.FOREGROUND,
                 this);
@@ -83,26 +135,57 @@ final class DistroTransfer implements GuestProcess.Owner {
         try {
             process.run();
         } finally {
-            channel.completeExceptionally(new IOException("transfer ended"));
+            stdin.completeExceptionally(new IOException("transfer ended"));
         }
     }
 
     @Override
     public void started(AgentChannel ch) throws IOException {
-        channel.complete(ch);
+        Stdin in = new Stdin(ch);
+        stdin.complete(in);
         Wire.send(out, new DaemonMessage.Started(vm, null, null, distribution));
+        if (guard != null) {
+            daemonThread("host-disk-guard-", () -> watch(in));
+        }
         if (feed != null) {
-            Thread t = new Thread(() -> {
+            daemonThread("feed-", () -> {
                 try {
-                    feed.into(ch);
+                    feed.into(in);
                 } catch (IOException e) {
                     process.cancel("feeding the guest failed: " + e.getMessage());
                 }
-            }, "feed-" + process.session().id());
-            t.setDaemon(true);
-            t.start();
+            });
         } else if (!clientFeeds) {
-            ch.closeStdin();
+            in.close();
+        }
+    }
+
+    private void daemonThread(String name, Runnable body) {
+        Thread t = new Thread(body, name + process.session().id());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Polls the host's free space until the input ends or the transfer does. */
+    private void watch(Stdin in) {
+        try {
+            while (!ended) {
+                String low = guard.low();
+                if (low != null) {
+                    in.stop(low);
+                    return;
+                }
+                synchronized (in) {
+                    if (in.closed) {
+                        return;
+                    }
+                }
+                Thread.sleep(GUARD_EVERY_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            process.cancel("closing the guest's input failed: " + e.getMessage());
         }
     }
 
@@ -127,7 +210,11 @@ final class DistroTransfer implements GuestProcess.Owner {
 
     @Override
     public void ended(GuestProcess.Ending how) throws IOException {
-        if (how instanceof GuestProcess.Exited x) {
+        ended = true;
+        String stopped = stdin.isDone() && !stdin.isCompletedExceptionally() ? stdin.join().stopped() : null;
+        if (how instanceof GuestProcess.Exited x && x.status() != 0 && stopped != null) {
+            Wire.send(out, finish.failed(stopped));
+        } else if (how instanceof GuestProcess.Exited x) {
             Wire.send(out, finish.exited(x.status(), stdout.toString(StandardCharsets.UTF_8),
                     stderr.toString(StandardCharsets.UTF_8)));
         } else if (how instanceof GuestProcess.Failed f) {
@@ -145,11 +232,11 @@ final class DistroTransfer implements GuestProcess.Owner {
             while (true) {
                 Wire.Frame f = Wire.read(in);
                 if (f.type() == Wire.STDIN && clientFeeds) {
-                    AgentChannel ch = channel.join();
+                    Stdin to = stdin.join();
                     if (f.payload().length == 0) {
-                        ch.closeStdin();
+                        to.close();
                     } else {
-                        ch.writeStdin(f.payload(), 0, f.payload().length);
+                        to.write(f.payload(), 0, f.payload().length);
                     }
                 } else {
                     throw new Wire.ProtocolException("a client may not send frame type " + f.type() + " here");

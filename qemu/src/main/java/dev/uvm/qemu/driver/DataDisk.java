@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * by the daemon's user only. It is made on the host before the VM's first boot (e2fsprogs'
  * {@code mkfs.ext4}, no root needed) and grown, never shrunk, when {@code diskSize} grows
  * ({@code e2fsck} then {@code resize2fs}, while no VM uses it). The guest mounts it at
- * {@code /data} with discard, so deleted files give their space back to the host.
+ * {@code /data} with discard, so deleted files give their space back to the host. A disk whose
+ * ext4 recorded an error (a write failed, typically because the host's disk was full, and the
+ * guest switched it to read-only) is checked and repaired with {@code e2fsck} before the next boot.
  */
 final class DataDisk {
     private static final Logger log = LoggerFactory.getLogger(DataDisk.class);
@@ -42,7 +44,12 @@ final class DataDisk {
             }
             if (!Files.exists(file)) {
                 create(file, bytes);
-            } else if (Files.size(file) < bytes) {
+                return;
+            }
+            if (markedWithErrors(file)) {
+                repair(file);
+            }
+            if (Files.size(file) < bytes) {
                 grow(file, bytes);
             } else if (Files.size(file) > bytes) {
                 log.info("data disk {} is {} bytes, more than diskSize ({}); disks are never shrunk", file,
@@ -70,6 +77,31 @@ final class DataDisk {
             Files.deleteIfExists(partial);
         }
         log.info("created data disk {} ({} bytes, sparse, ext4)", file, bytes);
+    }
+
+    /** ext4's superblock (at byte 1024): s_state, a little-endian 16-bit field at offset 58. */
+    private static final int SUPERBLOCK = 1024;
+    private static final int S_STATE = 58;
+    /** s_state's bit for "errors detected". */
+    private static final int ERROR_FS = 0x0002;
+
+    /** Whether the file system recorded an error when it was last mounted. */
+    static boolean markedWithErrors(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            if (f.length() < SUPERBLOCK + S_STATE + 2) {
+                return false;
+            }
+            f.seek(SUPERBLOCK + S_STATE);
+            int state = f.readUnsignedByte() | f.readUnsignedByte() << 8;
+            return (state & ERROR_FS) != 0;
+        }
+    }
+
+    private static void repair(Path file) throws IOException, BootException {
+        log.warn("data disk {} recorded an error when it was last used (a failed write; was the host's disk full?);"
+                + " checking and repairing it with e2fsck", file);
+        run(List.of(tool("e2fsck"), "-f", "-y", file.toString()));
+        log.warn("data disk {} checked and repaired", file);
     }
 
     private static void grow(Path file, long bytes) throws IOException, BootException {
@@ -102,7 +134,7 @@ final class DataDisk {
             p.destroyForcibly();
             throw new BootException("interrupted while running " + cmd.get(0));
         }
-        // e2fsck -p exits 1 when it corrected something: the file system is fine afterwards.
+        // e2fsck exits 1 when it corrected something: the file system is fine afterwards.
         boolean fixed = cmd.get(0).endsWith("e2fsck") && p.exitValue() == 1;
         if (p.exitValue() != 0 && !fixed) {
             throw new BootException(String.join(" ", cmd) + " failed with status " + p.exitValue() + ": " + out);

@@ -1,6 +1,7 @@
 package dev.uvm.qemu.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,26 @@ class DataDiskTest {
         DataDisk.prepare(disk, GIB);
         assertEquals(3 * GIB, Files.size(disk), "a smaller diskSize never shrinks a disk");
         assertTrue(Files.notExists(dir.resolve("disks/.default.img.new")));
+    }
+
+    @Test
+    void aDiskMarkedWithErrors_isCheckedAndRepairedBeforeTheNextBoot(@TempDir Path dir) throws Exception {
+        Path disk = dir.resolve("disks/default.img");
+        DataDisk.prepare(disk, GIB);
+        // What the guest's ext4 leaves when a write failed: "clean with errors", and a broken free-block count.
+        run(DataDisk.tool("debugfs"), "-w", "-R", "ssv state 3", disk.toString());
+        run(DataDisk.tool("debugfs"), "-w", "-R", "ssv free_blocks_count 1", disk.toString());
+        assertTrue(DataDisk.markedWithErrors(disk));
+        assertTrue(run(DataDisk.tool("dumpe2fs"), "-h", disk.toString()).contains("clean with errors"));
+
+        DataDisk.prepare(disk, GIB);
+        assertFalse(DataDisk.markedWithErrors(disk), "e2fsck cleared the error state");
+        String header = run(DataDisk.tool("dumpe2fs"), "-h", disk.toString());
+        assertTrue(header.lines().anyMatch(l -> l.matches("Filesystem state:\\s+clean")), header);
+        long free = Long.parseLong(header.lines().filter(l -> l.startsWith("Free blocks:")).findFirst()
+                .orElseThrow().replaceAll("\\D", ""));
+        assertTrue(free > 1000, "the free-block count was recomputed: " + free);
+        run(DataDisk.tool("e2fsck"), "-f", "-n", disk.toString());
     }
 
     private static String run(String... cmd) throws Exception {

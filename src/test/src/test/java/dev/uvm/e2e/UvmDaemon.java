@@ -35,6 +35,8 @@ final class UvmDaemon implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, String> daemonEnv = new HashMap<>();
     private Process process;
+    /** A tmpfs mounted over the state folder ({@link #smallStateDir}), unmounted at close. */
+    private Path mounted;
 
     UvmDaemon(String configText) throws IOException {
         dir = Files.createTempDirectory(Path.of("/tmp"), "uvm-e2e-");
@@ -75,6 +77,22 @@ final class UvmDaemon implements AutoCloseable {
         if (!process.isAlive()) {
             throw new IllegalStateException("daemon exited with " + process.exitValue() + ": " + log());
         }
+        return this;
+    }
+
+    /**
+     * Puts the state folder (VM disks, saved state) on a tmpfs of {@code mebibytes}, so that the
+     * host's disk fills up for real. Needs root; call before {@link #start}.
+     */
+    UvmDaemon smallStateDir(int mebibytes) throws IOException, InterruptedException {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m,mode=700", "uvm-e2e",
+                state.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException("mount -t tmpfs on " + state + " failed: " + out);
+        }
+        mounted = state;
         return this;
     }
 
@@ -189,6 +207,10 @@ final class UvmDaemon implements AutoCloseable {
         } finally {
             for (ProcessHandle q : qemuProcesses()) {
                 q.destroyForcibly();
+                q.onExit().get(30, TimeUnit.SECONDS);
+            }
+            if (mounted != null) {
+                new ProcessBuilder("umount", "-l", mounted.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
