@@ -29,7 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * version whose bytes hash the same as the last one seen is not reported, so {@code touch} or a save
  * without changes does nothing. The content at {@link #start} is the baseline: only later changes
  * are reported. A deleted file is reported like any other version, through the loader (by default
- * {@link ConfigLoader#load(Path)}, which rejects a missing file).
+ * {@link ConfigLoader#load(Path)}, which rejects a missing file). An empty file (nothing but
+ * white space) is rejected too: it is what an editor or tool that truncates before it writes
+ * leaves for a moment, and read as "no VMs" it would remove every VM.
  *
  * <p>Concurrency: one daemon thread, {@code uvm-config-watcher}, owns the watch state and calls the
  * listener; the listener should only post the result to the thread that owns the configuration.
@@ -228,6 +230,14 @@ public final class ConfigWatcher implements AutoCloseable {
         lastHash = hash;
         try {
             LoadedConfig config;
+            if (blank()) {
+                Problems empty = new Problems(given.toString());
+                empty.error(0, null, null, "the file is empty; the configuration in force stays (an editor that"
+                        + " truncates before writing leaves this for a moment; a file that should mean \"all"
+                        + " defaults\" needs at least one section, e.g. [vm])");
+                listener.rejected(new ConfigException(empty.all()));
+                return;
+            }
             try {
                 config = loader.load(given);
             } catch (ConfigException e) {
@@ -237,6 +247,15 @@ public final class ConfigWatcher implements AutoCloseable {
             listener.reloaded(config);
         } catch (RuntimeException e) {
             report(e);
+        }
+    }
+
+    /** Whether the file exists and holds nothing but white space. */
+    private boolean blank() {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).isBlank();
+        } catch (IOException e) {
+            return false; // missing or unreadable: the loader says why
         }
     }
 

@@ -94,6 +94,18 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void truncatedToEmpty_isRejected_notReadAsNoVms_thenTheWrittenVersionLoads() throws IOException {
+        Path file = Files.writeString(dir.resolve("uvm.conf"), "[vm]\nmemory = 1GB\n[vm.work]\nmemory = 1GB\n");
+        watch(file);
+        Files.writeString(file, " \n");
+        await().atMost(PATIENCE).until(() -> !events.isEmpty());
+        ConfigException error = assertInstanceOf(ConfigException.class, events.get(0));
+        assertTrue(error.getMessage().contains("the file is empty"), error.getMessage());
+        Files.writeString(file, "[vm]\nmemory = 2GB\n[vm.work]\nmemory = 1GB\n");
+        awaitMemory(2 * ValueSyntax.GIB);
+    }
+
+    @Test
     void sameContentWritten_notReported() throws IOException {
         Path file = Files.writeString(dir.resolve("uvm.conf"), "[vm]\nmemory = 1GB\n");
         watch(file);

@@ -5,7 +5,6 @@ import dev.uvm.config.ConfigDiff;
 import dev.uvm.config.ConfigException;
 import dev.uvm.config.ConfigWatcher;
 import dev.uvm.config.LoadedConfig;
-import dev.uvm.config.TakesEffect;
 import dev.uvm.config.UvmConfig;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.WarmUp;
@@ -55,7 +54,7 @@ final class ConfigReloader implements ConfigWatcher.Listener {
             return;
         }
         for (ConfigChange c : diff.changes()) {
-            log.info("config change: {} ({})", c, when(c.effect()));
+            log.info("config change: {}", c); // the change says when it applies
         }
         pending.record(diff.changes());
         current = neu;
@@ -69,13 +68,5 @@ final class ConfigReloader implements ConfigWatcher.Listener {
         lastRejection = error.getMessage();
         log.error("config file rejected; the previous configuration stays in force. Fix these and save again:");
         error.problems().forEach(p -> log.error("  {}", p));
-    }
-
-    private static String when(TakesEffect e) {
-        return switch (e) {
-            case IMMEDIATELY -> "applied now";
-            case NEXT_BOOT -> "applies at the VM's next boot";
-            case DAEMON_RESTART -> "applies when the daemon restarts";
-        };
     }
 }

@@ -56,7 +56,9 @@ public final class QemuCommandLine {
         }
         args.add(cmdline);
         args.add("-chardev");
-        args.add("file,id=console,path=" + escape(spec.consoleLog()));
+        // append=on: the daemon caps the log by copying and truncating it (ConsoleLogs), and QEMU's
+        // next write must then land at the new end, not at its old offset.
+        args.add("file,id=console,path=" + escape(spec.consoleLog()) + ",append=on");
         args.add("-serial");
         args.add("chardev:console");
         args.add("-device");

@@ -17,9 +17,11 @@ import java.nio.file.Path;
  * @param share       a host folder to export over 9P, or {@code null}
  * @param dataDisk    the VM's data disk (a raw image, ext4 inside), attached as a virtio block device with
  *                    discard, or {@code null}
+ * @param consoleLog  the file the guest's serial console is appended to; {@code null} puts it in
+ *                    {@code runDir} (probe boots)
  */
 public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
-                       int cpus, Accel accel, Path runDir, Share share, Path dataDisk) {
+                       int cpus, Accel accel, Path runDir, Share share, Path dataDisk, Path consoleLog) {
 
     /** The fixed kernel command line: serial console, no reboot loop, skip slow probes. */
     public static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t edd=off";
@@ -43,8 +45,9 @@ public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, S
         return runDir.resolve("qmp.sock");
     }
 
+    @Override
     public Path consoleLog() {
-        return runDir.resolve("console.log");
+        return consoleLog != null ? consoleLog : runDir.resolve("console.log");
     }
 
     public Path qemuLog() {

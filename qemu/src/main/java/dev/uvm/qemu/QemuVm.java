@@ -77,7 +77,7 @@ public final class QemuVm implements AutoCloseable {
     }
 
     /**
-     * Restores a VM saved by {@link #saveAndQuit}: starts QEMU with the saved VM's exact command
+     * Restores a VM saved by {@link #save}: starts QEMU with the saved VM's exact command
      * line plus {@code -incoming defer}, loads the state, resumes the guest, waits until its agent
      * answers (READY, or PONG when the guest never saw the host disconnect) and sets its wall
      * clock to the host's. Bounded by {@code timeout}; on any failure QEMU is killed and the
@@ -162,7 +162,9 @@ public final class QemuVm implements AutoCloseable {
         try {
             qmp = QmpClient.connect(spec.qmpSocket(), timeout);
             String status = qmp.execute("query-status", null, timeout).path("status").asText();
-            if (!status.equals("running")) {
+            if (STOPPED_BY_A_SAVE.contains(status)) {
+                resumeAfterAnInterruptedSave(spec, qmp, status, timeout);
+            } else if (!status.equals("running")) {
                 throw new BootException("VM " + spec.name() + ": QEMU pid " + pid + " is " + status + ", not running");
             }
             agent = AgentConnection.connect(spec.name(), spec.agentSocket());
@@ -181,6 +183,39 @@ public final class QemuVm implements AutoCloseable {
             closeQuietly(qmp, agent);
             throw e;
         }
+    }
+
+    /** The run states {@link #save} leaves QEMU in until the daemon kills it. */
+    private static final java.util.Set<String> STOPPED_BY_A_SAVE = java.util.Set.of("paused", "finish-migrate",
+            "postmigrate");
+
+    /**
+     * A daemon died while it saved this VM (between {@link #save}'s {@code stop} and the kill
+     * that follows it): the guest is whole but paused, and the stream may be incomplete. The save is given up
+     * (cancelled if it still runs; the partial file is deleted by the driver) and the guest resumed,
+     * so the VM is adopted as it was before the save began, rather than killed with what it held.
+     */
+    private static void resumeAfterAnInterruptedSave(QemuSpec spec, QmpClient qmp, String status, Duration timeout)
+            throws IOException, BootException {
+        qmp.execute("migrate_cancel", null, QMP_TIMEOUT);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String migration = qmp.execute("query-migrate", null, QMP_TIMEOUT).path("status").asText();
+        while (java.util.Set.of("setup", "active", "device", "pre-switchover", "cancelling").contains(migration)) {
+            if (System.nanoTime() > deadline) {
+                throw new BootException("VM " + spec.name() + ": its interrupted save (" + migration + ") did not end"
+                        + " within " + timeout.toMillis() + " ms");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BootException("interrupted while resuming VM " + spec.name());
+            }
+            migration = qmp.execute("query-migrate", null, QMP_TIMEOUT).path("status").asText();
+        }
+        qmp.execute("cont", null, QMP_TIMEOUT);
+        log.warn("VM {}: a previous daemon stopped while saving it (QEMU was {}, its last migration {}); the save is given up"
+                + " and the VM resumed", spec.name(), status, migration.isEmpty() ? "not started" : migration);
     }
 
     /** Whether a process is the QEMU of this VM spec (by its command line). */
@@ -445,16 +480,17 @@ public final class QemuVm implements AutoCloseable {
     }
 
     /**
-     * Saves the VM into {@code file} and ends QEMU, so its memory returns to the host: closes the
-     * guest agent connection (the guest sees the host disconnect), stops the vCPUs, migrates the
-     * state into the file and quits. Bounded by {@code timeout}. On failure the exception says why
-     * and QEMU may still run (stopped); the caller forces it down with {@link #kill}.
+     * Saves the VM into {@code file}, leaving QEMU stopped: closes the guest agent connection (the
+     * guest sees the host disconnect), stops the vCPUs and migrates the state into the file.
+     * Bounded by {@code timeout}. The caller records the save, then ends QEMU with {@link #kill}
+     * (so its memory returns to the host); in that order, a daemon that dies in between leaves a
+     * complete save or a stopped VM that the next daemon resumes ({@link #adopt}). On failure the
+     * exception says why and QEMU may still run (stopped); the caller forces it down.
      */
-    public void saveAndQuit(Path file, Duration timeout) throws IOException {
+    public void save(Path file, Duration timeout) throws IOException {
         agent.close();
         qmp.execute("stop", null, QMP_TIMEOUT);
         Migration.save(qmp, file, timeout);
-        kill();
     }
 
     /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class QemuCommandLineTest {
     private static QemuSpec spec(Path runDir, QemuSpec.Share share, String cmdline, Accel accel) {
         return new QemuSpec("default", Path.of("/usr/bin/qemu-system-x86_64"), Path.of("/img/vmlinux"),
-                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null);
+                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null, null);
     }
 
     private static String after(List<String> args, String option, String prefix) {
@@ -52,7 +52,7 @@ class QemuCommandLineTest {
     void dataDisk_isAVirtioBlockDeviceWithDiscard_andItsPathCannotAddOptions() {
         QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG);
         QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
-                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"));
+                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"), null);
         List<String> args = QemuCommandLine.build(withDisk);
         assertEquals("file=/var/lib/uvm/disks/a,,b.img,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap,"
                         + "werror=report,rerror=report",

@@ -100,6 +100,7 @@ public final class Scheduler {
                     hit.add(lc.name());
                 }
             }
+            new ArrayList<>(vms.values()).forEach(this::dropIfRemovedAndStopped);
             return hit;
         });
     }
@@ -142,8 +143,10 @@ public final class Scheduler {
         return onLoop(() -> {
             for (VmConfig vm : config.vms().values()) {
                 VmLifecycle lc = vms.get(vm.name());
-                if (lc == null || lc.isRemoved()) {
+                if (lc == null) {
                     add(vm);
+                } else if (lc.isRemoved()) {
+                    lc.readd(vm);
                 } else {
                     lc.reconfigure(vm);
                 }

@@ -44,6 +44,13 @@ public final class VmLifecycle {
     private RunningVm instance;
     /** The configuration the instance (or the boot in flight) was booted with. */
     private VmConfig instanceConfig;
+    /**
+     * The configuration the saved state was made with (the instance's), which a restore uses
+     * whatever the config says now: a change that needs another VMM command line (memory,
+     * processors, ...) waits for the next cold boot instead of costing the saved state. Null when
+     * nothing is saved, or the state was found after a daemon restart (the config in force then).
+     */
+    private VmConfig savedConfig;
     private long instanceGen;
     private long timerGen;
     private Timers.Cancellable timer;
@@ -198,17 +205,28 @@ public final class VmLifecycle {
         }
     }
 
-    /** The VM was removed from the config: stop it when idle and refuse new sessions. */
+    /**
+     * The VM was removed from the config: stop it when idle and refuse new sessions. A saved state
+     * is kept (a config edit must never cost the user's files): adding the VM back restores it,
+     * {@code uvm terminate} discards it.
+     */
     public void remove() {
         assertInLoop();
         removed = true;
         if (state == VmState.IDLE) {
             beginStop(StopReason.CONFIG, false);
-        } else if (state == VmState.SUSPENDED) {
-            discardSaved(StopReason.CONFIG);
-        } else if (state == VmState.SUSPENDING) {
-            discardAfterSuspend = StopReason.CONFIG;
+        } else if (state == VmState.SUSPENDED || state == VmState.SUSPENDING) {
+            log.warn("VM {} was removed from the config while {}; its saved state is kept: add [vm.{}] back to"
+                    + " restore it, or run `uvm terminate {}` to discard it", name, state.label(), name, name);
         }
+    }
+
+    /** The VM is in the config again (it was removed): it serves sessions again, with what it kept. */
+    public void readd(VmConfig newConfig) {
+        assertInLoop();
+        removed = false;
+        reconfigure(newConfig);
+        log.info("VM {} is configured again ({})", name, state.label());
     }
 
     public boolean isRemoved() {
@@ -277,20 +295,25 @@ public final class VmLifecycle {
     }
 
     private void startBoot(String why) {
-        launch(VmState.STARTING, why, driver::boot);
+        launch(VmState.STARTING, why, driver::boot, config);
     }
 
     private void startRestore() {
-        launch(VmState.RESTORING, "restoring the saved VM", driver::restore);
+        VmConfig with = savedConfig != null ? savedConfig : config;
+        savedConfig = null; // a restore uses the saved state up, whatever its outcome
+        if (!with.equals(config)) {
+            log.info("VM {}: restoring it with the settings it was saved with; the config's changes apply at its"
+                    + " next cold boot", name);
+        }
+        launch(VmState.RESTORING, "restoring the saved VM", driver::restore, with);
     }
 
-    private void launch(VmState next, String why, Launch action) {
+    private void launch(VmState next, String why, Launch action, VmConfig bootConfig) {
         long gen = ++instanceGen;
         bootStartedAt = timers.nowMillis();
         stopAfterBoot = false;
-        instanceConfig = config;
+        instanceConfig = bootConfig;
         moveTo(next, why);
-        VmConfig bootConfig = config;
         workers.execute(() -> {
             try {
                 RunningVm vm = action.run(bootConfig);
@@ -414,6 +437,7 @@ public final class VmLifecycle {
             listener.stopped(config, StopReason.IDLE, true, took);
             moveTo(VmState.STOPPED, "the save failed: " + error);
         } else {
+            savedConfig = instanceConfig;
             moveTo(VmState.SUSPENDED, "saved " + bytes + " bytes in " + took + " ms");
             if (discardAfterSuspend != null) {
                 discardSaved(discardAfterSuspend);
@@ -429,6 +453,7 @@ public final class VmLifecycle {
     }
 
     private void discardSaved(StopReason reason) {
+        savedConfig = null;
         lastStopReason = reason;
         String why = "saved state discarded (" + reason.label() + ")";
         workers.execute(() -> driver.discardSaved(name, why));

@@ -28,6 +28,8 @@ public final class FakeDriver implements VmDriver {
     final List<FakeVm> saved = new ArrayList<>();
     final List<FakeVm> restored = new ArrayList<>();
     final List<String> discarded = new ArrayList<>();
+    /** The memory of each config a restore was asked to use. */
+    final List<Long> restoredWith = new ArrayList<>();
 
     public FakeDriver() {
     }
@@ -74,6 +76,7 @@ public final class FakeDriver implements VmDriver {
 
     @Override
     public RunningVm restore(VmConfig config) throws BootException {
+        restoredWith.add(config.memoryBytes());
         if (failRestore != null) {
             String why = failRestore;
             failRestore = null;

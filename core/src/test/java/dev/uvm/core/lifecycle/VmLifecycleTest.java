@@ -492,12 +492,63 @@ class VmLifecycleTest {
     }
 
     @Test
-    void removedWhileSuspended_discardsSavedState() {
+    void removedWhileSuspended_keepsSavedState_andAddedBack_restoresIt() throws Exception {
         suspended();
+        VmConfig config = loop.onLoop(() -> vm.config());
         loop.run(() -> vm.remove());
         settle();
+        assertEquals(VmState.SUSPENDED, vm.state(), "a config edit never costs the saved state");
+        assertTrue(driver.discarded.isEmpty());
+        assertTrue(open(session()).isCompletedExceptionally(), "a removed VM takes no sessions");
+
+        loop.run(() -> vm.readd(config));
+        CompletableFuture<RunningVm> f = open(session());
+        settle();
+        assertEquals(VmState.RUNNING, vm.state());
+        assertSame(driver.restored.get(0), f.get());
+        assertEquals(1, driver.booted.size(), "restored, not booted cold");
+    }
+
+    @Test
+    void removedWhileSaving_keepsTheStateOnceSaved() {
+        suspending();
+        close(running());
+        time.advance(IDLE);
+        loop.drain();
+        assertEquals(VmState.SUSPENDING, vm.state());
+        loop.run(() -> vm.remove());
+        settle();
+        assertEquals(VmState.SUSPENDED, vm.state());
+        assertTrue(driver.discarded.isEmpty());
+    }
+
+    @Test
+    void terminateOfARemovedSuspendedVm_discardsItsState() {
+        suspended();
+        loop.run(() -> vm.remove());
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, false));
+        settle();
         assertEquals(VmState.STOPPED, vm.state());
-        assertEquals(List.of("saved state discarded (config)"), driver.discarded);
+        assertEquals(List.of("saved state discarded (shutdown)"), driver.discarded);
+    }
+
+    @Test
+    void memoryChangedWhileSuspended_restoresWithTheSavedSettings_andTheChangeAppliesAtTheNextColdBoot() {
+        suspended();
+        VmConfig saved = loop.onLoop(() -> vm.config());
+        VmConfig bigger = saved.withMemory(2L << 30);
+        loop.run(() -> vm.reconfigure(bigger));
+        Session s = session();
+        open(s);
+        settle();
+        assertEquals(VmState.RUNNING, vm.state(), "restored");
+        assertEquals(List.of(saved.memoryBytes()), driver.restoredWith, "with the settings the state was saved with");
+        assertTrue(driver.discarded.isEmpty());
+
+        loop.run(() -> vm.shutdown(StopReason.SHUTDOWN, true));
+        settle();
+        running();
+        assertEquals(List.of(saved.memoryBytes(), bigger.memoryBytes()), bootedWith, "the next cold boot has the change");
     }
 
     @Test

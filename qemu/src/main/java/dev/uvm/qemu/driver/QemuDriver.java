@@ -30,6 +30,8 @@ public final class QemuDriver implements VmDriver {
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(10);
     /** Unix socket paths are limited to 107 bytes on Linux. */
     private static final int MAX_SOCKET_PATH = 107;
+    /** Size at which a guest's console log is rotated (see {@link ConsoleLogs}). */
+    static final long CONSOLE_LOG_CAP = 1L << 20;
 
     private final Path qemuBinary;
     private final GuestImage image;
@@ -37,6 +39,8 @@ public final class QemuDriver implements VmDriver {
     private final Path probeCache;
     private final Path records;
     private final Path disks;
+    private final Path logs;
+    private final ConsoleLogs consoleLogs = new ConsoleLogs(CONSOLE_LOG_CAP);
     private final SavedVms saved;
     private volatile AccelProbe.Verdict verdict;
 
@@ -48,6 +52,7 @@ public final class QemuDriver implements VmDriver {
                       String forcedAccel) {
         this.records = stateDir.resolve("vms");
         this.disks = stateDir.resolve("disks");
+        this.logs = stateDir.resolve("logs");
         this.saved = new SavedVms(records);
         this.qemuBinary = qemuBinary;
         this.image = new GuestImage(imageDir);
@@ -86,6 +91,7 @@ public final class QemuDriver implements VmDriver {
     /** Ends a KVM probe boot that is still running (the daemon is stopping); no QEMU is left behind. */
     @Override
     public void close() {
+        consoleLogs.close();
         String marker = runRoot.resolve("kvm-probe") + "/";
         ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
@@ -126,7 +132,9 @@ public final class QemuDriver implements VmDriver {
     public RunningVm boot(VmConfig config) throws BootException {
         Path runDir = runRoot.resolve(config.name());
         QemuSpec spec = spec(config, accel(), runDir);
+        discardSaved(config.name(), "it boots cold, which makes its saved state stale");
         DataDisk.prepare(spec.dataDisk(), config.diskBytes());
+        consoleLogs.newBoot(spec.consoleLog());
         QemuVm vm = QemuVm.boot(spec, Duration.ofMillis(config.bootTimeoutMillis()));
         log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
                 config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
@@ -145,7 +153,14 @@ public final class QemuDriver implements VmDriver {
             log.warn("VM {}: cannot record it in {} ({}); a daemon restart would not find it", config.name(),
                     record, e.getMessage());
         }
-        return new QemuRunningVm(vm, record);
+        return watched(new QemuRunningVm(vm, record), spec);
+    }
+
+    /** Caps the VM's console log while it runs. */
+    private RunningVm watched(QemuRunningVm vm, QemuSpec spec) {
+        consoleLogs.watch(spec.consoleLog());
+        vm.exited().whenComplete((how, error) -> consoleLogs.forget(spec.consoleLog()));
+        return vm;
     }
 
     @Override
@@ -164,16 +179,21 @@ public final class QemuDriver implements VmDriver {
         try {
             List<String> argv = qemu.commandLine();
             Path partial = saved.prepare(config.name());
-            qemu.saveAndQuit(partial, Duration.ofMillis(config.shutdownTimeoutMillis()));
+            qemu.save(partial, Duration.ofMillis(config.shutdownTimeoutMillis()));
             long bytes = Files.size(partial);
             saved.commit(new SavedVms.Info(config.name(), argv, inputs(qemu.spec()), System.currentTimeMillis(),
                     bytes));
+            qemu.kill();
             log.info("VM {}: saved to {} ({} MiB in {} ms); QEMU pid {} has ended", config.name(),
                     saved.data(config.name()), bytes >> 20, (System.nanoTime() - start) / 1_000_000, qemu.pid());
             return bytes;
         } catch (IOException | RuntimeException e) {
+            String full = fullDisk(); // before the partial file is deleted, which frees the space again
             qemu.kill();
             saved.delete(config.name());
+            if (full != null) {
+                throw new IOException(full + " (" + e.getMessage() + ")", e);
+            }
             throw e instanceof IOException io ? io : new IOException(e.toString(), e);
         }
     }
@@ -212,6 +232,20 @@ public final class QemuDriver implements VmDriver {
         }
     }
 
+    /** Below this much free space, a failed save is blamed on the host's disk. */
+    private static final long DISK_FULL_BYTES = 16L << 20;
+
+    /** "The host's disk ... is full" when the state folder's disk is (nearly) full, else null. */
+    private String fullDisk() {
+        try {
+            long free = Files.getFileStore(records).getUsableSpace();
+            return free < DISK_FULL_BYTES ? "the host's disk holding " + records + " is full (" + (free >> 20)
+                    + " MiB free), so the VM's state could not be saved; free some space there" : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     public void discardSaved(String vm, String why) {
         if (saved.delete(vm)) {
@@ -226,13 +260,14 @@ public final class QemuDriver implements VmDriver {
     @Override
     public Recovered recover(Map<String, VmConfig> configured) {
         Map<String, RunningVm> running = adoptRunning(configured);
+        saved.deletePartials();
         return new Recovered(running, savedStates(configured, running.keySet()));
     }
 
     /**
      * The VMs a previous daemon saved and that are still configured (they stay suspended), with
-     * the size of each one's saved state on disk; saved states of VMs no longer configured, or that
-     * run anyway, are deleted.
+     * the size of each one's saved state on disk; saved states of VMs that run anyway are deleted,
+     * those of VMs no longer configured are kept (with a warning) for a later daemon.
      */
     private Map<String, Long> savedStates(Map<String, VmConfig> configured, java.util.Set<String> running) {
         Map<String, Long> suspended = new java.util.LinkedHashMap<>();
@@ -247,9 +282,12 @@ public final class QemuDriver implements VmDriver {
                     bytes = 0;
                 }
                 suspended.put(vm, bytes);
+            } else if (configured.containsKey(vm)) {
+                discardSaved(vm, "it runs, so its saved state is stale");
             } else {
-                discardSaved(vm, configured.containsKey(vm) ? "it runs, so its saved state is stale"
-                        : "it is no longer configured");
+                log.warn("VM {} is not in the config, but its saved state {} is: kept (a config edit must not cost"
+                        + " a user's files); add [vm.{}] back and restart the daemon to restore it, or delete {}*",
+                        vm, saved.data(vm), vm, saved.data(vm));
             }
         }
         return suspended;
@@ -323,7 +361,7 @@ public final class QemuDriver implements VmDriver {
                     log.info("VM {}: it was booted with another configuration; changes apply at its next boot",
                             rec.name());
                 }
-                return java.util.Optional.of(Map.entry(rec.name(), new QemuRunningVm(vm, file)));
+                return java.util.Optional.of(Map.entry(rec.name(), watched(new QemuRunningVm(vm, file), spec)));
             } catch (BootException e) {
                 log.warn("{}; stopping it", e.getMessage());
             }
@@ -372,6 +410,6 @@ public final class QemuDriver implements VmDriver {
         }
         return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
                 image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share,
-                disks.resolve(config.name() + ".img"));
+                disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"));
     }
 }

@@ -2,9 +2,11 @@ package dev.uvm.qemu.driver;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -65,15 +67,50 @@ final class SavedVms {
         return Files.createFile(partial(vm), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     }
 
-    /** Records a finished save: the info first, then the stream under its final name. */
+    /**
+     * Records a finished save: the stream and the info are flushed to the disk, then the info is
+     * renamed into place, then the stream, then the folder is flushed. A crash at any point leaves
+     * either no complete state (a stream without info, or a partial one: deleted by
+     * {@link #deletePartials}) or the complete new one.
+     */
     void commit(Info info) throws IOException {
         Path tmp = dir.resolve(info.name() + INFO + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), info);
+        fsync(tmp, StandardOpenOption.WRITE);
+        fsync(partial(info.name()), StandardOpenOption.WRITE);
         Files.move(tmp, info(info.name()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(partial(info.name()), data(info.name()), StandardCopyOption.REPLACE_EXISTING,
                 StandardCopyOption.ATOMIC_MOVE);
+        fsync(dir, StandardOpenOption.READ);
+    }
+
+    private static void fsync(Path path, StandardOpenOption mode) throws IOException {
+        try (FileChannel c = FileChannel.open(path, mode)) {
+            c.force(true);
+        }
+    }
+
+    /**
+     * Deletes what saves that never finished left (a daemon that died while saving): partial
+     * streams and infos. Only while no save runs, i.e. when the daemon starts.
+     */
+    void deletePartials() {
+        try (Stream<Path> s = Files.exists(dir) ? Files.list(dir) : Stream.empty()) {
+            s.filter(p -> p.getFileName().toString().endsWith(PARTIAL) || p.getFileName().toString().endsWith(INFO + ".tmp"))
+                    .forEach(p -> {
+                        try {
+                            long bytes = Files.size(p);
+                            Files.delete(p);
+                            log.info("deleted {} ({} bytes), left by a save that never finished", p, bytes);
+                        } catch (IOException e) {
+                            log.warn("cannot delete {}: {}", p, e.getMessage());
+                        }
+                    });
+        } catch (IOException e) {
+            log.warn("cannot list saved VMs in {}: {}", dir, e.getMessage());
+        }
     }
 
     /** The info of a complete saved state, or empty (none, or unreadable). */
