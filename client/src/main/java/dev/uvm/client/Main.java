@@ -254,7 +254,9 @@ public final class Main {
 
     /**
      * Connects to the daemon; with {@code startIfNeeded}, starts one when none listens. The config
-     * is read for the daemon's state folder only then.
+     * is read for the daemon's state folder only then. No daemon is started on a socket named by
+     * --socket or UVM_SOCKET when no config file is in use either: that daemon would run with the
+     * defaults (and the default state folder), not the config of whoever meant that socket.
      */
     DaemonConnection connect(boolean startIfNeeded) throws java.io.IOException {
         Path sock = socketPath();
@@ -265,6 +267,13 @@ public final class Main {
                 throw e;
             }
         }
-        return DaemonStarter.start(sock, configFile(), Locations.stateDir(daemonConfig()));
+        Path config = configFile();
+        Path usual = Locations.socket(null, daemonConfig());
+        if (config == null && Locations.givenSocket(socket()) != null && !sock.equals(usual)) {
+            throw new java.io.IOException("no daemon is listening on " + sock + ", and uvm starts one by itself only"
+                    + " on its usual socket (" + usual + ") or with a config file: start that daemon with"
+                    + " `uvm --socket " + sock + " --config FILE daemon`, or name its config with --config or UVM_CONFIG");
+        }
+        return DaemonStarter.start(sock, config, Locations.stateDir(daemonConfig()));
     }
 }

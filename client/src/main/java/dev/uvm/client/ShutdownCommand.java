@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm shutdown [--force]}: stops every VM now. */
-@Command(name = "shutdown", description = "Stop every VM now: cleanly, forced after the shutdown timeout.")
+@Command(name = "shutdown", description = {"Stop every VM now: cleanly, forced after the shutdown timeout.",
+        "Distributions keep their files. Lost: what the utility environment (uvm run --system, or any run while no"
+                + " distribution is installed) holds, and the saved state of suspended VMs."})
 final class ShutdownCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm stop-daemon}: stops every VM, then the daemon. */
-@Command(name = "stop-daemon", description = "Stop every VM, then the daemon; waits until it is gone.")
+@Command(name = "stop-daemon", description = {"Stop every VM, then the daemon; waits until it is gone.",
+        "Distributions keep their files, and suspended VMs stay saved for the next daemon. Lost: what the utility"
+                + " environment of a running VM (uvm run --system, or any run while no distribution is installed) holds."})
 final class StopDaemonCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

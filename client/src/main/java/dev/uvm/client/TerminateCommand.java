@@ -8,7 +8,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm terminate NAME}: stops one VM. */
-@Command(name = "terminate", description = "Stop one VM now.")
+@Command(name = "terminate", description = {"Stop one VM now.",
+        "Its distributions keep their files. Lost: what its utility environment (uvm run --system, or any run"
+                + " while no distribution is installed) holds, and its saved state if it is suspended."})
 final class TerminateCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

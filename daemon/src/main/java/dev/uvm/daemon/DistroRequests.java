@@ -279,7 +279,8 @@ final class DistroRequests {
                     + lastLines(stderr, status) + ")";
         }
         return switch (status) {
-            case DistroScripts.NO_DATA_DISK -> "the VM's data disk is not mounted (see console.log in the VM's folder)";
+            case DistroScripts.NO_DATA_DISK -> "the VM's data disk is not mounted (see the VM's console log, logs/NAME.console.log"
+                    + " in the state folder)";
             case DistroScripts.EXISTS -> "the data disk holds a folder of that name already, which no registered"
                     + " distribution owns";
             case DistroScripts.ABSOLUTE_PATHS -> "the tarball holds members outside its root (absolute paths or ..),"

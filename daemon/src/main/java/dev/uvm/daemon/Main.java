@@ -22,11 +22,12 @@ import picocli.CommandLine.Option;
         description = "Runs the uvm daemon, and checks or shows its configuration.",
         subcommands = {DaemonCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
-    @Option(names = "--socket", paramLabel = "PATH",
+    // INHERIT: also accepted after the subcommand (`uvm daemon --config F`), as unit files are written.
+    @Option(names = "--socket", paramLabel = "PATH", scope = CommandLine.ScopeType.INHERIT,
             description = "Daemon socket (env UVM_SOCKET; default under $XDG_RUNTIME_DIR/uvm, /run/uvm for root).")
     Path socket;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = "Config file (env UVM_CONFIG; default ~/.config/uvm/uvm.conf, /etc/uvm/uvm.conf for root).")
     Path config;
 

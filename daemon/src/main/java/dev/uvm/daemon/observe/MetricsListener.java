@@ -38,6 +38,17 @@ public final class MetricsListener implements LifecycleListener {
         metrics.vm(vm.name()).bootSucceeded(millis, Map.of("vmm_up", t.vmmUpNanos() / 1_000_000,
                 "kernel_start", t.kernelStartNanos() / 1_000_000, "agent_ready", t.readyNanos() / 1_000_000),
                 vm.memoryBytes());
+        sampleHostMemory(vm, instance);
+    }
+
+    /**
+     * The VMM's host memory at once, rather than at the sampler's next round (up to
+     * {@link MemorySampler#INTERVAL_MILLIS} later, reading 0 until then); measured on a worker, as
+     * reading it may ask HCS.
+     */
+    private void sampleHostMemory(VmConfig vm, RunningVm instance) {
+        java.util.concurrent.ForkJoinPool.commonPool().execute(() ->
+                metrics.vm(vm.name()).memory(instance.hostResidentBytes(), -1, -1, -1));
     }
 
     @Override
@@ -53,6 +64,9 @@ public final class MetricsListener implements LifecycleListener {
     @Override
     public void restored(VmConfig vm, RunningVm instance, long millis, String error) {
         metrics.vm(vm.name()).restored(millis, error == null, vm.memoryBytes());
+        if (instance != null) {
+            sampleHostMemory(vm, instance);
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -60,9 +61,53 @@ class AccessE2ETest {
     private record Result(int exit, String stdout, String stderr) {
     }
 
+    /** The staged client, bin/uvm of a copy every user can read (see {@link #stagedClient}). */
+    private static Path client;
+
+    @AfterAll
+    static void deleteStagedClient() throws Exception {
+        if (client != null) {
+            try (java.util.stream.Stream<Path> all = Files.walk(client.getParent().getParent())) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * A copy of the client (bin/uvm, its jar and libraries) in a folder every user can enter: the
+     * checkout itself may sit where the other user cannot (under /root, in a mktemp -d folder).
+     */
+    private static Path stagedClient() throws Exception {
+        Path stage = Files.createTempDirectory(Path.of("/tmp"), "uvm-client-");
+        Path target = UvmDaemon.HOME.resolve("client/target");
+        Files.createDirectories(stage.resolve("bin"));
+        Files.createDirectories(stage.resolve("client/target/lib"));
+        Files.copy(UvmDaemon.UVM, stage.resolve("bin/uvm"));
+        try (java.util.stream.Stream<Path> files = Files.list(target)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().matches("uvm-client-.*\\.jar")).toList()) {
+                Files.copy(p, stage.resolve("client/target").resolve(p.getFileName()));
+            }
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(target.resolve("lib"))) {
+            for (Path p : files.toList()) {
+                Files.copy(p, stage.resolve("client/target/lib").resolve(p.getFileName()));
+            }
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(stage)) {
+            for (Path p : all.toList()) {
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+                        Files.isDirectory(p) || p.getFileName().toString().equals("uvm") ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        return stage.resolve("bin/uvm");
+    }
+
     private static Result asNobody(UvmDaemon d, String... args) throws Exception {
+        if (client == null) {
+            client = stagedClient();
+        }
         List<String> cmd = new ArrayList<>(AS_NOBODY);
-        cmd.add(UvmDaemon.UVM.toString());
+        cmd.add(client.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
