@@ -103,7 +103,7 @@ public final class QemuVm implements AutoCloseable {
             if (!qmp.execute("query-status", null, QMP_TIMEOUT).path("running").asBoolean()) {
                 qmp.execute("cont", null, QMP_TIMEOUT);
             }
-            String ready = awaitAnswer(spec, process, agent, deadline, timeout);
+            String ready = awaitAnswer(spec, process.toHandle(), agent, deadline, timeout, "failed to restore");
             agent.setTime();
             return new QemuVm(spec, process.toHandle(), process, qmp, agent,
                     new BootTimings(vmmUp, loaded, System.nanoTime() - start), ready);
@@ -162,13 +162,16 @@ public final class QemuVm implements AutoCloseable {
         try {
             qmp = QmpClient.connect(spec.qmpSocket(), timeout);
             String status = qmp.execute("query-status", null, timeout).path("status").asText();
-            if (STOPPED_BY_A_SAVE.contains(status)) {
+            boolean resumed = STOPPED_BY_A_SAVE.contains(status);
+            if (resumed) {
                 resumeAfterAnInterruptedSave(spec, qmp, status, timeout);
             } else if (!status.equals("running")) {
                 throw new BootException("VM " + spec.name() + ": QEMU pid " + pid + " is " + status + ", not running");
             }
             agent = AgentConnection.connect(spec.name(), spec.agentSocket());
-            String ready = agent.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            String ready = resumed
+                    ? awaitAnswer(spec, handle, agent, System.nanoTime() + timeout.toNanos(), timeout, "failed to resume")
+                    : agent.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             long took = System.nanoTime() - start;
             return new QemuVm(spec, handle, null, qmp, agent, new BootTimings(took, took, took), ready);
         } catch (IOException | ExecutionException | TimeoutException e) {
@@ -313,32 +316,35 @@ public final class QemuVm implements AutoCloseable {
         throw failure(spec, process, "interrupted while waiting for the guest");
     }
 
-    /** Waits for READY or a PONG (PING every {@code PING_MILLIS}) from a restored guest's agent. */
-    private static String awaitAnswer(QemuSpec spec, Process process, AgentConnection agent, long deadline,
-                                      Duration timeout) throws BootException, IOException {
+    /**
+     * Waits for the agent of a guest that was stopped and runs again (restored, or resumed after an
+     * interrupted save): READY when the guest saw its host go away and come back, or PONG to the
+     * PINGs sent meanwhile when it never noticed (it was stopped right after the host closed the
+     * connection). {@code failedTo} names the operation in errors ("failed to restore").
+     */
+    private static String awaitAnswer(QemuSpec spec, ProcessHandle vmm, AgentConnection agent, long deadline,
+                                      Duration timeout, String failedTo) throws BootException, IOException {
         while (System.nanoTime() < deadline) {
             CompletableFuture<Void> pong = agent.ping();
             try {
-                CompletableFuture.anyOf(agent.ready(), pong, process.onExit())
+                CompletableFuture.anyOf(agent.ready(), pong, vmm.onExit())
                         .get(Math.min(PING_MILLIS, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)),
                                 TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw failure(spec, process, "interrupted while waiting for the guest", "failed to restore");
+                throw failure(spec, null, "interrupted while waiting for the guest", failedTo);
             } catch (ExecutionException e) {
-                throw failure(spec, process, "the guest agent connection closed: " + e.getCause().getMessage(),
-                        "failed to restore");
+                throw failure(spec, null, "the guest agent connection closed: " + e.getCause().getMessage(), failedTo);
             }
-            if (!process.isAlive()) {
-                throw failure(spec, process, "QEMU exited with status " + process.exitValue() + " after the restore",
-                        "failed to restore");
+            if (!vmm.isAlive()) {
+                throw failure(spec, null, "QEMU exited while its guest was resumed", failedTo);
             }
-            return agent.ready().isDone() ? agent.ready().join() : "uvm-agent answered PING after a restore";
+            return agent.ready().isDone() ? agent.ready().join() : "uvm-agent answered PING after a resume";
         }
-        throw failure(spec, process, "the restored guest's agent did not answer within " + timeout.toMillis()
-                + " ms (bootTimeout)", "failed to restore");
+        throw failure(spec, null, "the guest's agent did not answer within " + timeout.toMillis() + " ms once resumed",
+                failedTo);
     }
 
     private static BootException failure(QemuSpec spec, Process process, String what) {
