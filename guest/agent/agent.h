@@ -12,6 +12,7 @@
 #define EXEC_PTY 0x01     /* stdin/stdout/stderr on a PTY */
 #define EXEC_CONTEXT 0x02 /* six strings after argv and env: see struct exec_context */
 #define EXEC_LOGIN 0x04   /* with EXEC_CONTEXT: the user's login shell instead of argv */
+#define EXEC_KEEP_STRAYS 0x08 /* no session cgroup: what the process starts outlives it (jobs) */
 
 /* The strings an EXEC with EXEC_CONTEXT carries after argv and env (pointers into the frame,
  * each NUL-terminated, "" when not given). */

@@ -88,6 +88,7 @@ struct chan {
     uint64_t out_acked; /* OUTPUT_ACK credit received */
     int64_t drain_deadline; /* PTY: ms clock after which a reaped channel stops waiting */
     int dropped_logged;
+    char cgroup[64];    /* the session's cgroup (see session_cgroup), "" when none */
 };
 
 int verbose;
@@ -319,8 +320,125 @@ static struct chan *find_chan(uint32_t id)
     return NULL;
 }
 
+/* ------------------------------------------------------------------ session cgroups
+ *
+ * Each EXEC without EXEC_KEEP_STRAYS runs in a cgroup v2 of its own, /sys/fs/cgroup/uvm-session-N,
+ * with a pids limit and the cpu controller (each session's processes together get one session's
+ * share of the CPU), so that a fork bomb in one session cannot take the VM from the others; when
+ * the process exits, whatever it left running (background processes, daemons it started) is
+ * killed through cgroup.kill, as ssh's hangup and logind's KillUserProcesses end a login's
+ * leftovers. The cgroup is removed once empty; removals that find it busy (its processes are still
+ * dying) are retried at the next reap. */
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+#define SESSION_PIDS_MAX "2048"
+#define MAX_PENDING_CGROUPS 64
+
+static char pending_cgroups[MAX_PENDING_CGROUPS][64];
+
+/* Mounts cgroup v2 at /sys/fs/cgroup unless it is there. */
+static void mount_cgroup2(void)
+{
+    if (access(CGROUP_ROOT "/cgroup.controllers", R_OK) != 0) {
+        mkdir(CGROUP_ROOT, 0755);
+        if (mount("cgroup2", CGROUP_ROOT, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0
+            && errno != EBUSY) {
+            debug("mount cgroup2: %s", strerror(errno));
+        }
+    }
+}
+
+/* 0 once cgroup v2 with the pids controller serves sessions; -1 (said once) when it cannot. */
+static int session_cgroups(void)
+{
+    static int state = -1; /* -1 not tried, 0 ready, 1 unavailable */
+    if (state < 0) {
+        mount_cgroup2();
+        if (write_file(CGROUP_ROOT "/cgroup.subtree_control", "+pids") < 0) {
+            send_log("sessions are not contained: cgroup v2 pids controller unavailable (%s)", strerror(errno));
+            state = 1;
+        } else {
+            state = 0;
+            if (write_file(CGROUP_ROOT "/cgroup.subtree_control", "+cpu") < 0) {
+                send_log("sessions do not get CPU shares: cgroup v2 cpu controller unavailable (%s)", strerror(errno));
+            }
+        }
+    }
+    return state == 0 ? 0 : -1;
+}
+
+/* Makes the cgroup of a new session in c->cgroup; leaves it "" when that fails (the session then
+ * runs uncontained, as before). */
+static void session_cgroup(struct chan *c)
+{
+    static unsigned seq;
+    if (session_cgroups() < 0) {
+        return;
+    }
+    snprintf(c->cgroup, sizeof c->cgroup, CGROUP_ROOT "/uvm-session-%u", ++seq);
+    char limit[96];
+    snprintf(limit, sizeof limit, "%s/pids.max", c->cgroup);
+    if (mkdir(c->cgroup, 0755) < 0 || write_file(limit, SESSION_PIDS_MAX) < 0) {
+        send_log("channel %u: cannot make %s: %s", c->id, c->cgroup, strerror(errno));
+        rmdir(c->cgroup);
+        c->cgroup[0] = 0;
+    }
+}
+
+/* In the session's child, before exec: joins the session's cgroup. */
+static void join_session_cgroup(const char *cgroup)
+{
+    char procs[96];
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", cgroup);
+    if (cgroup[0] && write_file(procs, "0") < 0) {
+        debug("joining %s: %s", cgroup, strerror(errno));
+    }
+}
+
+/* Kills what is left in a session's cgroup (its process has exited). */
+static void end_session_cgroup(struct chan *c)
+{
+    char kill_knob[96];
+    if (c->cgroup[0]) {
+        snprintf(kill_knob, sizeof kill_knob, "%s/cgroup.kill", c->cgroup);
+        if (write_file(kill_knob, "1") < 0) {
+            send_log("channel %u: %s: %s", c->id, kill_knob, strerror(errno));
+        }
+    }
+}
+
+/* Removes a session's cgroup, or queues the removal while its killed processes still exit. */
+static void remove_session_cgroup(const char *cgroup)
+{
+    if (!cgroup[0] || rmdir(cgroup) == 0 || errno == ENOENT) {
+        return;
+    }
+    for (int i = 0; i < MAX_PENDING_CGROUPS; i++) {
+        if (!pending_cgroups[i][0]) {
+            snprintf(pending_cgroups[i], sizeof pending_cgroups[i], "%s", cgroup);
+            return;
+        }
+    }
+    send_log("cannot remove %s yet: %s", cgroup, strerror(errno));
+}
+
+static void retry_cgroup_removals(void)
+{
+    for (int i = 0; i < MAX_PENDING_CGROUPS; i++) {
+        if (pending_cgroups[i][0] && (rmdir(pending_cgroups[i]) == 0 || errno == ENOENT)) {
+            pending_cgroups[i][0] = 0;
+        }
+    }
+}
+
 static void free_chan(struct chan *c)
 {
+    if (c->cgroup[0]) {
+        if (c->running) {
+            end_session_cgroup(c);
+        }
+        remove_session_cgroup(c->cgroup);
+    }
     close_fd(&c->in_fd);
     close_fd(&c->out_fd);
     close_fd(&c->err_fd);
@@ -725,6 +843,8 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
         c = new_chan(id);
         if (!c) {
             err = ENOMEM;
+        } else if (!(flags & EXEC_KEEP_STRAYS)) {
+            session_cgroup(c);
         }
     }
     if (!err) {
@@ -742,6 +862,7 @@ static void handle_exec(uint32_t id, const unsigned char *p, uint32_t len)
             signal(sig, SIG_DFL);
         }
         setsid();
+        join_session_cgroup(c->cgroup);
         /* The PTY slave is opened here, before any namespace is entered (the distribution's
          * /dev is a bind of ours anyway). */
         if (flags & EXEC_PTY) {
@@ -840,11 +961,7 @@ static void reclaim_bytes(uint64_t bytes)
 {
     static const char *knob = "/sys/fs/cgroup/memory.reclaim";
     if (access(knob, W_OK) != 0) {
-        mkdir("/sys/fs/cgroup", 0755);
-        if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0
-            && errno != EBUSY) {
-            debug("mount cgroup2: %s", strerror(errno));
-        }
+        mount_cgroup2();
     }
     char text[32];
     snprintf(text, sizeof text, "%llu", (unsigned long long)bytes);
@@ -1237,6 +1354,7 @@ static void reap(void)
 {
     int st;
     pid_t pid;
+    retry_cgroup_removals();
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
         if (distro_reaped(pid, st)) {
             continue;
@@ -1245,6 +1363,7 @@ static void reap(void)
             struct chan *c = chans[i];
             if (c->running && c->pid == pid) {
                 c->running = 0;
+                end_session_cgroup(c);
                 if (WIFEXITED(st)) {
                     c->status = WEXITSTATUS(st);
                 } else if (WIFSIGNALED(st)) {

@@ -9,15 +9,19 @@ import java.util.List;
  * What to run in the guest: argv, extra environment, whether to allocate a PTY, and where: in the
  * utility environment ({@code context} {@code null}) or in a distribution ({@link Context}).
  *
- * @param login run the user's login shell from the distribution's {@code /etc/passwd} instead of
- *              {@code argv} (only with a context)
+ * @param login      run the user's login shell from the distribution's {@code /etc/passwd} instead of
+ *                   {@code argv} (only with a context)
+ * @param keepStrays leave what the process starts running after it exits (background jobs); by default
+ *                   the agent runs it in a cgroup of its own with a pids limit and kills what is left
+ *                   in it when the process exits
  */
 public record ExecRequest(List<String> argv, List<String> env, boolean pty, int rows, int cols, Context context,
-                          boolean login) {
+                          boolean login, boolean keepStrays) {
     /** Flag bits of the EXEC payload (guest/PROTOCOL.md). */
     private static final int PTY = 1;
     private static final int CONTEXT = 2;
     private static final int LOGIN = 4;
+    private static final int KEEP_STRAYS = 8;
     /** Flags, rows, cols, argc and envc. */
     static final int FIXED_BYTES = 13;
 
@@ -30,6 +34,17 @@ public record ExecRequest(List<String> argv, List<String> env, boolean pty, int 
         if (login && context == null) {
             throw new IllegalArgumentException("a login shell needs a distribution");
         }
+    }
+
+    /** A session's command: what it leaves running is ended with it. */
+    public ExecRequest(List<String> argv, List<String> env, boolean pty, int rows, int cols, Context context,
+                       boolean login) {
+        this(argv, env, pty, rows, cols, context, login, false);
+    }
+
+    /** The same command, leaving what it starts running after it exits (a background job). */
+    public ExecRequest withStraysKept() {
+        return new ExecRequest(argv, env, pty, rows, cols, context, login, true);
     }
 
     /** A command in the utility environment. */
@@ -89,7 +104,8 @@ public record ExecRequest(List<String> argv, List<String> env, boolean pty, int 
         }
         byte[] tail = strings.toByteArray();
         ByteBuffer buf = ByteBuffer.allocate(FIXED_BYTES + tail.length);
-        int flags = (pty ? PTY : 0) | (context != null ? CONTEXT : 0) | (login ? LOGIN : 0);
+        int flags = (pty ? PTY : 0) | (context != null ? CONTEXT : 0) | (login ? LOGIN : 0)
+                | (keepStrays ? KEEP_STRAYS : 0);
         buf.put((byte) flags).putShort((short) rows).putShort((short) cols)
                 .putInt(argv.size()).putInt(env.size()).put(tail);
         if (buf.capacity() > AgentFrame.MAX_PAYLOAD) {

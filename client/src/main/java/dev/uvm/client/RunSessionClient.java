@@ -21,16 +21,24 @@ import sun.misc.Signal;
  * returns the process's exit status.
  *
  * <p>Two modes. With pipes, stdout and stderr stay apart, stdin is forwarded until EOF and
- * SIGINT/SIGTERM/SIGHUP are passed to the guest process. With a terminal ({@code tty}), the guest
+ * SIGINT/SIGTERM/SIGHUP are passed to the guest process; a process that is still there
+ * {@link #SIGNAL_GRACE_MILLIS} later is not waited for: the client closes the session (the daemon
+ * kills the guest process and what it started) and exits with 128+N, as if the signal had ended it. With a terminal ({@code tty}), the guest
  * process gets a PTY of the terminal's size, the terminal goes raw (Ctrl-C is the byte 0x03 on
  * the PTY, and the guest's line discipline turns it into SIGINT), window size changes follow, and
  * the terminal is restored however the session ends.
  */
 final class RunSessionClient {
 
+    /** How long a guest process may take to end after a signal the client got before the client ends the session. */
+    static final long SIGNAL_GRACE_MILLIS = 1_000;
+
     private final DaemonConnection conn;
     /** Whether the session runs on this client's terminal. */
     private boolean interactive;
+    /** The signal that made the client end the session, or 0. */
+    private volatile int endedBySignal;
+    private boolean graceStarted;
 
     RunSessionClient(DaemonConnection conn) {
         this.conn = conn;
@@ -149,9 +157,15 @@ final class RunSessionClient {
                 }
             }
         } catch (EOFException ex) {
+            if (endedBySignal != 0) {
+                return new Outcome(128 + endedBySignal, null);
+            }
             return new Outcome(ExitStatus.UVM_ERROR, "lost the connection to the daemon before the command finished"
                     + " (the daemon stopped or crashed; see its log)");
         } catch (IOException ex) {
+            if (endedBySignal != 0) {
+                return new Outcome(128 + endedBySignal, null);
+            }
             return new Outcome(ExitStatus.UVM_ERROR, "the connection to the daemon failed: " + ex.getMessage());
         }
     }
@@ -192,6 +206,29 @@ final class RunSessionClient {
         }
     }
 
+    /**
+     * Ends the session {@link #SIGNAL_GRACE_MILLIS} after the first signal unless the guest process
+     * ended by then: closing the connection makes the daemon kill it, and {@link #receive} returns
+     * 128+N.
+     */
+    private synchronized void endAfterGrace(int number) {
+        if (graceStarted) {
+            return;
+        }
+        graceStarted = true;
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(SIGNAL_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            endedBySignal = number;
+            conn.close();
+        }, "signal-grace");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Passes SIGINT, SIGTERM and SIGHUP to the guest process instead of dying of them. */
     private void forwardSignals() {
         for (String name : List.of("INT", "TERM", "HUP")) {
@@ -203,6 +240,7 @@ final class RunSessionClient {
                     } catch (IOException ignored) {
                         // The session is ending anyway.
                     }
+                    endAfterGrace(number);
                 });
             } catch (IllegalArgumentException ignored) {
                 // Signal not available on this platform.

@@ -50,7 +50,7 @@ record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPla
                         + ", not " + run.vm() + "; leave out --vm");
             }
             if (!otherVm) {
-                return new RunRequest(d.vm(), d.name(), run, vm -> distributions.exec(d, vm, run));
+                return new RunRequest(d.vm(), d.name(), run, kept(run, vm -> distributions.exec(d, vm, run)));
             }
         }
         if (run.user() != null || run.cwd() != null) {
@@ -60,7 +60,15 @@ record RunRequest(String vm, String distribution, ClientMessage.Run run, ExecPla
                     : "--user and --cd need a distribution, and none is installed (uvm install debian makes one)");
         }
         return new RunRequest(run.vm() != null ? run.vm() : VmConfig.DEFAULT_NAME, null, run,
-                ExecPlan.of(new ExecRequest(run.argv(), run.env(), run.tty(), run.rows(), run.cols())));
+                kept(run, ExecPlan.of(new ExecRequest(run.argv(), run.env(), run.tty(), run.rows(), run.cols()))));
+    }
+
+    /**
+     * A background job ({@code --detach}) leaves running what it starts, as a service would; a
+     * session's leftovers end with it (the agent's session cgroup).
+     */
+    private static ExecPlan kept(ClientMessage.Run run, ExecPlan plan) {
+        return run.detach() ? vm -> plan.forVm(vm).withStraysKept() : plan;
     }
 
     /** The agent's EXEC frame holds 13 bytes of header, then every string NUL-terminated. */
