@@ -146,8 +146,9 @@ snapshot() {
 		done
 	done
 	cp "$home"/guest/out/vmlinux "$home"/guest/out/initramfs* "$home"/guest/out/cmdline "$snap/guest/out/" || return 1
-	unzip -l "$snap"/client/target/uvm-client-*.jar | grep -q 'dev/uvm/client/Main.class' || return 1
-	unzip -l "$snap"/daemon/target/uvm-daemon-*.jar | grep -q 'dev/uvm/daemon/Main.class' || return 1
+	# unzip names the member itself (no `| grep -q`: under pipefail, grep's early exit can end unzip with SIGPIPE)
+	unzip -l "$snap"/client/target/uvm-client-*.jar dev/uvm/client/Main.class >/dev/null || return 1
+	unzip -l "$snap"/daemon/target/uvm-daemon-*.jar dev/uvm/daemon/Main.class >/dev/null || return 1
 	# the client's class data sharing archive is valid only for the jars' paths: made anew here
 	mkdir -p "$snap/scripts" && cp "$home/scripts/client-archive.sh" "$snap/scripts/" &&
 		"$snap/scripts/client-archive.sh" 2>/dev/null
