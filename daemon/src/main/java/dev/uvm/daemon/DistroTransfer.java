@@ -90,6 +90,10 @@ final class DistroTransfer implements GuestProcess.Owner {
         synchronized String stopped() {
             return stopped;
         }
+
+        synchronized boolean closed() {
+            return closed;
+        }
     }
 
     private final String vm;
@@ -175,10 +179,8 @@ final class DistroTransfer implements GuestProcess.Owner {
                     in.stop(low);
                     return;
                 }
-                synchronized (in) {
-                    if (in.closed) {
-                        return;
-                    }
+                if (in.closed()) {
+                    return;
                 }
                 Thread.sleep(GUARD_EVERY_MILLIS);
             }
