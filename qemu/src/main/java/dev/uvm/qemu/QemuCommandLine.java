@@ -9,8 +9,22 @@ import java.util.List;
  *
  * <p>Every value placed inside a QEMU option string is escaped (a comma is doubled), so paths
  * and names from the config cannot inject further options.
+ *
+ * <p>Least privilege: QEMU always runs in its seccomp sandbox (no {@code fork}/{@code exec}, no
+ * obsolete system calls, no scheduler or resource changes; a saved VM is therefore streamed to a
+ * socket, not to an {@code exec:} command). Under a root daemon it also drops to
+ * {@link QemuSpec#vmmUser()} in a chroot of the VM's empty jail once it has opened its kernel,
+ * disks, logs and sockets as root, so it holds no capability and no file it did not need; the
+ * sandbox then allows the one {@code setuid} of that drop, and {@code NoNewPrivs} (set by the
+ * sandbox) keeps it from gaining privilege again. A per-user daemon's QEMU has no privilege to drop
+ * and its sandbox denies privilege changes outright.
  */
 public final class QemuCommandLine {
+    /** The descriptors a QEMU under a VMM user inherits its data disk on (see {@link QemuVm}'s launch). */
+    static final int DATA_DISK_RW_FD = 4;
+    static final int DATA_DISK_RO_FD = 5;
+    private static final int DATA_DISK_FDSET = 1;
+
     private QemuCommandLine() {
     }
 
@@ -32,6 +46,15 @@ public final class QemuCommandLine {
         args.add("-display");
         args.add("none");
         args.add("-no-reboot");
+        args.add("-sandbox");
+        args.add("on,obsolete=deny,spawn=deny,resourcecontrol=deny"
+                + (spec.vmmUser() == null ? ",elevateprivileges=deny" : ""));
+        if (spec.vmmUser() != null) {
+            args.add("-chroot");
+            args.add(spec.jail().toString());
+            args.add("-runas");
+            args.add(spec.vmmUser());
+        }
         args.add("-kernel");
         args.add(spec.kernel().toString());
         args.add("-initrd");
@@ -71,7 +94,13 @@ public final class QemuCommandLine {
         args.add("virtio-balloon-device,free-page-reporting=on");
         if (spec.share() != null) {
             args.add("-fsdev");
-            args.add("local,id=share0,security_model=none" + (spec.share().readOnly() ? ",readonly=on" : "")
+            // Under a VMM user, mapped-xattr keeps the guest's owners and modes in extended attributes: the host
+            // files it creates belong to that user with plain modes (0644, 0755), so no guest file can become
+            // setuid-root, or setuid anything, on the host. A per-user daemon's QEMU is the user, so the guest's
+            // files are simply that user's (ownership changes are ignored).
+            args.add("local,id=share0,security_model="
+                    + (spec.vmmUser() != null ? "mapped-xattr,fmode=0644,dmode=0755" : "none")
+                    + (spec.share().readOnly() ? ",readonly=on" : "")
                     + ",path=" + escape(spec.share().hostPath()));
             args.add("-device");
             args.add("virtio-9p-device,fsdev=share0,mount_tag=" + escape(spec.share().mountTag()));
@@ -80,9 +109,18 @@ public final class QemuCommandLine {
             // discard=unmap: the guest's TRIM punches holes in the sparse file, so deleted files give their
             // space back to the host; detect-zeroes turns written zeroes into holes too. werror/rerror=report:
             // a full host disk is an I/O error the guest's writer sees, not a VM paused for good.
+            // A QEMU that drops to the VMM user gets the disk as inherited descriptors (read-write and read-only)
+            // in an fd set: it reopens the image when a save deactivates it and a restore activates it again,
+            // which by name it could not (the file is root's and outside its jail).
+            if (spec.vmmUser() != null) {
+                args.add("-add-fd");
+                args.add("fd=" + DATA_DISK_RW_FD + ",set=" + DATA_DISK_FDSET + ",opaque=data-rw");
+                args.add("-add-fd");
+                args.add("fd=" + DATA_DISK_RO_FD + ",set=" + DATA_DISK_FDSET + ",opaque=data-ro");
+            }
             args.add("-drive");
-            args.add("file=" + escape(spec.dataDisk()) + ",format=raw,if=none,id=data,discard=unmap,"
-                    + "detect-zeroes=unmap,werror=report,rerror=report");
+            args.add("file=" + (spec.vmmUser() != null ? "/dev/fdset/" + DATA_DISK_FDSET : escape(spec.dataDisk()))
+                    + ",format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap,werror=report,rerror=report");
             args.add("-device");
             args.add("virtio-blk-device,drive=data");
         }

@@ -19,9 +19,13 @@ import java.nio.file.Path;
  *                    discard, or {@code null}
  * @param consoleLog  the file the guest's serial console is appended to; {@code null} puts it in
  *                    {@code runDir} (probe boots)
+ * @param vmmUser     the unprivileged user QEMU becomes ({@code -runas}) once it has opened its files, jailed in
+ *                    {@link #jail()} ({@code -chroot}): set when the daemon runs as root; {@code null} leaves QEMU
+ *                    the daemon's own user (a per-user daemon). QEMU runs in its seccomp sandbox either way.
  */
 public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
-                       int cpus, Accel accel, Path runDir, Share share, Path dataDisk, Path consoleLog) {
+                       int cpus, Accel accel, Path runDir, Share share, Path dataDisk, Path consoleLog,
+                       String vmmUser) {
 
     /** The fixed kernel command line: serial console, no reboot loop, skip slow probes. */
     public static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t edd=off";
@@ -39,6 +43,24 @@ public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, S
 
     public Path agentSocket() {
         return runDir.resolve("agent.sock");
+    }
+
+    /**
+     * The folder QEMU is jailed in when it runs as {@link #vmmUser}: empty but for the socket a save
+     * streams into, owned by the daemon's user and not writable by the VMM's.
+     */
+    public Path jail() {
+        return runDir.resolve("jail");
+    }
+
+    /** Where the daemon listens for the migration stream of a save (see {@link #saveUri()}). */
+    public Path saveSocket() {
+        return jail().resolve("save.sock");
+    }
+
+    /** The QMP {@code migrate} URI of {@link #saveSocket()} as QEMU sees it: relative to its jail when jailed. */
+    public String saveUri() {
+        return "unix:" + (vmmUser != null ? "/" + saveSocket().getFileName() : saveSocket().toString());
     }
 
     public Path qmpSocket() {

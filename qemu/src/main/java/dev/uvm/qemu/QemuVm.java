@@ -57,7 +57,7 @@ public final class QemuVm implements AutoCloseable {
     public static QemuVm boot(QemuSpec spec, Duration bootTimeout) throws BootException {
         long start = System.nanoTime();
         long deadline = start + bootTimeout.toNanos();
-        Process process = launch(spec, QemuCommandLine.build(spec));
+        Process process = launch(spec, QemuCommandLine.build(spec), null);
         QmpClient qmp = null;
         AgentConnection agent = null;
         try {
@@ -91,7 +91,7 @@ public final class QemuVm implements AutoCloseable {
         List<String> argv = new ArrayList<>(savedArgv);
         argv.add("-incoming");
         argv.add("defer");
-        Process process = launch(spec, argv);
+        Process process = launch(spec, argv, snapshot);
         QmpClient qmp = null;
         AgentConnection agent = null;
         try {
@@ -116,11 +116,36 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
-    private static Process launch(QemuSpec spec, List<String> argv) throws BootException {
+    /**
+     * Starts QEMU with the descriptors it needs but may no longer open itself once it has dropped its
+     * privileges: with a {@code snapshot}, the saved state read-only as {@link Migration#INCOMING_FD};
+     * under a VMM user, the data disk read-write and read-only (see {@link QemuCommandLine}). A
+     * jailed QEMU with a host share gets its own mount namespace with the host's {@code /proc} bound
+     * read-only into its jail: QEMU's 9P server reaches the share's files (their extended attributes,
+     * their modes) through {@code /proc/self/fd}. A shell opens and mounts what is needed and then
+     * becomes QEMU, so the process this returns is QEMU's.
+     */
+    private static Process launch(QemuSpec spec, List<String> argv, Path snapshot) throws BootException {
         try {
-            prepareRunDir(spec.runDir());
+            prepareRunDir(spec);
             log.debug("VM {}: launching {}", spec.name(), QemuCommandLine.toShellString(argv));
-            return new ProcessBuilder(argv)
+            boolean procInJail = spec.vmmUser() != null && spec.share() != null;
+            boolean diskFds = spec.vmmUser() != null && spec.dataDisk() != null;
+            List<String> command = argv;
+            if (procInJail || diskFds || snapshot != null) {
+                command = new ArrayList<>();
+                if (procInJail) {
+                    command.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
+                }
+                command.addAll(List.of("/bin/sh", "-c", "{ [ -z \"$1\" ] || mount --bind -o ro /proc \"$1\"; }"
+                        + " && { [ -z \"$2\" ] || exec " + Migration.INCOMING_FD + "<\"$2\"; }"
+                        + " && { [ -z \"$3\" ] || exec " + QemuCommandLine.DATA_DISK_RW_FD + "<>\"$3\" "
+                        + QemuCommandLine.DATA_DISK_RO_FD + "<\"$3\"; } && shift 3 && exec \"$@\"",
+                        "uvm-launch", procInJail ? spec.jail().resolve("proc").toString() : "",
+                        snapshot != null ? snapshot.toString() : "", diskFds ? spec.dataDisk().toString() : ""));
+                command.addAll(argv);
+            }
+            return new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(spec.qemuLog().toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -252,12 +277,20 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
-    private static void prepareRunDir(Path dir) throws IOException {
+    /**
+     * The run folder is the daemon's alone; the jail inside it may be entered, not listed or written,
+     * by others, so that a jailed QEMU can reach the save socket the daemon makes there and nothing else.
+     */
+    private static void prepareRunDir(QemuSpec spec) throws IOException {
+        Path dir = spec.runDir();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         for (String f : List.of("agent.sock", "qmp.sock", "console.log", "qemu.log")) {
             Files.deleteIfExists(dir.resolve(f));
         }
+        Files.createDirectories(spec.jail().resolve("proc"));
+        Files.setPosixFilePermissions(spec.jail(), PosixFilePermissions.fromString("rwx--x--x"));
+        Files.deleteIfExists(spec.saveSocket());
     }
 
     private static Path awaitSocket(QemuSpec spec, Process process, Path socket, long deadline)
@@ -496,7 +529,7 @@ public final class QemuVm implements AutoCloseable {
     public void save(Path file, Duration timeout) throws IOException {
         agent.close();
         qmp.execute("stop", null, QMP_TIMEOUT);
-        Migration.save(qmp, file, timeout);
+        Migration.save(qmp, spec, file, timeout);
     }
 
     /**

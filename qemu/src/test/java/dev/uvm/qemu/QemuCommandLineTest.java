@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 /** Values from the config reach QEMU as values, never as extra options. */
 class QemuCommandLineTest {
     private static QemuSpec spec(Path runDir, QemuSpec.Share share, String cmdline, Accel accel) {
+        return spec(runDir, share, cmdline, accel, null);
+    }
+
+    private static QemuSpec spec(Path runDir, QemuSpec.Share share, String cmdline, Accel accel, String vmmUser) {
         return new QemuSpec("default", Path.of("/usr/bin/qemu-system-x86_64"), Path.of("/img/vmlinux"),
-                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null, null);
+                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null, null, vmmUser);
     }
 
     private static String after(List<String> args, String option, String prefix) {
@@ -52,7 +56,8 @@ class QemuCommandLineTest {
     void dataDisk_isAVirtioBlockDeviceWithDiscard_andItsPathCannotAddOptions() {
         QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG);
         QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
-                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"), null);
+                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"), null,
+                null);
         List<String> args = QemuCommandLine.build(withDisk);
         assertEquals("file=/var/lib/uvm/disks/a,,b.img,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap,"
                         + "werror=report,rerror=report",
@@ -80,5 +85,40 @@ class QemuCommandLineTest {
             assertTrue(append.contains(" tsc_early_khz=" + khz), append);
         }
         assertEquals("512M", after(QemuCommandLine.build(spec(Path.of("/r"), null, "", Accel.TCG)), "-m", ""));
+    }
+
+    @Test
+    void underARootDaemon_qemuIsSandboxed_jailed_andRunsAsTheVmmUser_withAShareThatKeepsModesInXattrs() {
+        QemuSpec.Share share = new QemuSpec.Share(Path.of("/srv/p"), "uvmshare", "/mnt/host", false);
+        List<String> args = QemuCommandLine.build(spec(Path.of("/run/uvm/vms/a"), share, "", Accel.TCG, "uvm-vmm"));
+        assertEquals("on,obsolete=deny,spawn=deny,resourcecontrol=deny", after(args, "-sandbox", ""));
+        assertEquals("/run/uvm/vms/a/jail", after(args, "-chroot", ""));
+        assertEquals("uvm-vmm", after(args, "-runas", ""));
+        assertEquals("local,id=share0,security_model=mapped-xattr,fmode=0644,dmode=0755,path=/srv/p",
+                after(args, "-fsdev", "local,"));
+        assertEquals("unix:/save.sock", spec(Path.of("/run/uvm/vms/a"), null, "", Accel.TCG, "uvm-vmm").saveUri());
+    }
+
+    @Test
+    void underAVmmUser_theDataDiskComesAsInheritedDescriptors_soQemuCanReopenItInItsJail() {
+        QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG, "uvm-vmm");
+        QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
+                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a.img"),
+                null, "uvm-vmm");
+        List<String> args = QemuCommandLine.build(withDisk);
+        assertEquals("fd=4,set=1,opaque=data-rw", after(args, "-add-fd", "fd=4"));
+        assertEquals("fd=5,set=1,opaque=data-ro", after(args, "-add-fd", "fd=5"));
+        assertTrue(after(args, "-drive", "file=").startsWith("file=/dev/fdset/1,format=raw,"), args.toString());
+        assertFalse(String.join(" ", args).contains("a.img"), "QEMU never opens the disk by name");
+    }
+
+    @Test
+    void aPerUserDaemonsQemu_isSandboxedWithoutPrivilegeChanges_andNotJailed() {
+        List<String> args = QemuCommandLine.build(spec(Path.of("/run/user/1000/uvm/vms/a"), null, "", Accel.TCG));
+        assertEquals("on,obsolete=deny,spawn=deny,resourcecontrol=deny,elevateprivileges=deny",
+                after(args, "-sandbox", ""));
+        assertFalse(args.contains("-runas") || args.contains("-chroot"), args.toString());
+        assertEquals("unix:/run/user/1000/uvm/vms/a/jail/save.sock",
+                spec(Path.of("/run/user/1000/uvm/vms/a"), null, "", Accel.TCG).saveUri());
     }
 }

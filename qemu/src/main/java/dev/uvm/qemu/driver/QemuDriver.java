@@ -42,6 +42,8 @@ public final class QemuDriver implements VmDriver {
     private final Path logs;
     private final ConsoleLogs consoleLogs = new ConsoleLogs(CONSOLE_LOG_CAP);
     private final SavedVms saved;
+    /** The user QEMU runs as under a root daemon, or null (see {@link VmmUser}). */
+    private final String vmmUser;
     private volatile AccelProbe.Verdict verdict;
 
     /**
@@ -49,7 +51,8 @@ public final class QemuDriver implements VmDriver {
      * @param stateDir the daemon's state folder; running VMs are recorded under {@code vms/}
      */
     public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
-                      String forcedAccel) {
+                      String forcedAccel, String vmmUserOverride) {
+        this.vmmUser = VmmUser.forThisDaemon(vmmUserOverride);
         this.records = stateDir.resolve("vms");
         this.disks = stateDir.resolve("disks");
         this.logs = stateDir.resolve("logs");
@@ -132,6 +135,7 @@ public final class QemuDriver implements VmDriver {
     public RunningVm boot(VmConfig config) throws BootException {
         Path runDir = runRoot.resolve(config.name());
         QemuSpec spec = spec(config, accel(), runDir);
+        VmmUser.check(spec);
         discardSaved(config.name(), "it boots cold, which makes its saved state stale");
         DataDisk.prepare(spec.dataDisk(), config.diskBytes());
         consoleLogs.newBoot(spec.consoleLog());
@@ -221,6 +225,7 @@ public final class QemuDriver implements VmDriver {
             if (mismatch != null) {
                 throw new BootException("VM " + vm + ": cannot restore the saved VM: " + mismatch);
             }
+            VmmUser.check(spec);
             QemuVm qemu = QemuVm.restore(spec, info.argv(), saved.data(vm), Duration.ofMillis(config.bootTimeoutMillis()));
             log.info("VM {}: QEMU pid {} restored from {} (saved {}; vmm up {} ms, state loaded {} ms, agent {} ms)",
                     vm, qemu.pid(), saved.data(vm), java.time.Instant.ofEpochMilli(info.savedAtMillis()),
@@ -399,7 +404,7 @@ public final class QemuDriver implements VmDriver {
     }
 
     private QemuSpec spec(VmConfig config, Accel accel, Path runDir) throws BootException {
-        if (runDir.resolve("agent.sock").toString().length() > MAX_SOCKET_PATH) {
+        if (runDir.resolve("jail/save.sock").toString().length() > MAX_SOCKET_PATH) {
             throw new BootException("VM " + config.name() + ": runtime folder " + runDir + " is too long for a Unix"
                     + " socket path (limit " + MAX_SOCKET_PATH + " bytes); choose a shorter socket location");
         }
@@ -410,6 +415,6 @@ public final class QemuDriver implements VmDriver {
         }
         return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
                 image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share,
-                disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"));
+                disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"), vmmUser);
     }
 }

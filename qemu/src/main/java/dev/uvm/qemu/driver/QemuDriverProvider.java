@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * The QEMU backend ({@code backend = qemu}; {@code auto} everywhere but Windows). The environment
  * names the QEMU binary ({@code UVM_QEMU}, else {@code qemu-system-x86_64} on the PATH) and may
- * force the accelerator ({@code UVM_ACCEL=kvm|tcg|auto}).
+ * force the accelerator ({@code UVM_ACCEL=kvm|tcg|auto}); under a root daemon QEMU runs as
+ * {@code uvm-vmm} unless {@code UVM_VMM_USER} names another unprivileged user.
  */
 public final class QemuDriverProvider implements VmDriverProvider {
     @Override
@@ -26,7 +27,7 @@ public final class QemuDriverProvider implements VmDriverProvider {
         String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
         Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
         return new QemuDriver(qemuBinary, places.imageDir(), places.runRoot(), places.cacheDir(), places.stateDir(),
-                System.getenv("UVM_ACCEL"));
+                System.getenv("UVM_ACCEL"), System.getenv("UVM_VMM_USER"));
     }
 
     private static Path findOnPath(String exe) {

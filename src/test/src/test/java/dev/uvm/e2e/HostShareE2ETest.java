@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class HostShareE2ETest {
     @Test
     void filesCrossTheShareBothWays_readOnlyShareRefusesWrites() throws Exception {
-        Path rw = Files.createTempDirectory(Path.of("/tmp"), "uvm-share-");
-        Path ro = Files.createTempDirectory(Path.of("/tmp"), "uvm-share-ro-");
+        Path rw = VmmPrivilegeE2ETest.sharedWithTheVmm(Files.createTempDirectory(Path.of("/tmp"), "uvm-share-"));
+        Path ro = VmmPrivilegeE2ETest.sharedWithTheVmm(Files.createTempDirectory(Path.of("/tmp"), "uvm-share-ro-"));
         try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 2000\nhostShare = " + rw + "\n"
                 + "[vm.ro]\nhostShare = " + ro + "\nhostShareReadOnly = true\nhostShareMountPoint = /srv/data\n")
                 .start()) {

@@ -22,7 +22,7 @@ class MemoryReclaimE2ETest {
 
     @Test
     void idleGuest_givesPageCacheBackToTheHost_busyGuestDoesNot() throws Exception {
-        Path share = Files.createTempDirectory(Path.of("/tmp"), "uvm-reclaim-");
+        Path share = VmmPrivilegeE2ETest.sharedWithTheVmm(Files.createTempDirectory(Path.of("/tmp"), "uvm-reclaim-"));
         Path big = share.resolve("big");
         writeRandom(big, FILE_BYTES);
         String address = "127.0.0.1:" + PrometheusServer.freePort();

@@ -85,7 +85,7 @@ class SuspendE2ETest {
 
     @Test
     void vmWithHostShare_isShutDownInsteadOfSuspended_andSaysWhy() throws Exception {
-        Path share = Files.createTempDirectory(Path.of("/tmp"), "uvm-share-");
+        Path share = VmmPrivilegeE2ETest.sharedWithTheVmm(Files.createTempDirectory(Path.of("/tmp"), "uvm-share-"));
         try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 1000\nidleAction = suspend\nhostShare = " + share
                 + "\n").start()) {
             assertEquals(0, d.uvm("run", "--", "true").exit());
