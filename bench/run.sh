@@ -255,6 +255,10 @@ capture_argv() {
 		raw_argv+=("${a//$vmdir/$raw_dir}")
 	done
 	printf '%s\n' "${raw_argv[@]}" >"$res/$1.raw-argv"
+	data_disk=
+	for a in "${daemon_argv[@]}"; do
+		case $a in file=/dev/fdset/*) data_disk=$d/state/disks/default.img ;; esac
+	done
 	kernel_path=$(printf '%s\n' "${daemon_argv[@]}" | sed -n '/^-kernel$/{n;p}')
 	initrd_path=$(printf '%s\n' "${daemon_argv[@]}" | sed -n '/^-initrd$/{n;p}')
 	kernel_cmdline=$(printf '%s\n' "${daemon_argv[@]}" | sed -n '/^-append$/{n;p}')
@@ -266,8 +270,15 @@ raw_boot() {
 	local dir=$1 limit=$2 t0 t1 q ok=0
 	shift 2
 	rm -f "$dir/agent.sock" "$dir/qmp.sock" "$dir/console.log"
+	# The daemon's command line under a root daemon: QEMU is jailed in DIR/jail and takes the data disk
+	# as inherited descriptors 4 (read-write) and 5 (read-only), which the daemon's launcher opens.
+	mkdir -p "$dir/jail"
 	t0=$(now_ns)
-	"$@" </dev/null >"$dir/qemu.log" 2>&1 &
+	if [ -n "${data_disk:-}" ]; then
+		"$@" </dev/null >"$dir/qemu.log" 2>&1 4<>"$data_disk" 5<"$data_disk" &
+	else
+		"$@" </dev/null >"$dir/qemu.log" 2>&1 &
+	fi
 	q=$!
 	if AGENTCTL_T0_NS=$t0 timeout $((limit + 20 + ${agent_loops:-0} / 10)) "$build/agent-true" "$dir/agent.sock" "$limit" ${agent_loops:-} >"$dir/agent.out" 2>&1; then
 		t1=$(now_ns)
@@ -609,6 +620,39 @@ measure_qemu_footprint() {
 	grep -E '^(Threads|VmHWM):' "/proc/$pid/status" >"$r.qemu-status" || true
 }
 
+# measure_restored_memory ACCEL: QEMU's RSS 10 s into an idle session of VM `suspend`, after a cold
+# boot and after a restore whose save followed a session that wrote and read a 200 MB file (a page
+# cache the guest no longer needs); uvm's guest gives its caches back before a save, so what a
+# restored VM holds is what its guest uses. Writes "cold_kb restored_kb saved_bytes".
+measure_restored_memory() {
+	local accel=$1 r=$res/$1 saved=$work/$1/state/vms/suspend.snapshot cold restored bytes
+	say "[$accel] host memory after a restore next to after a cold boot"
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	uvm terminate suspend >/dev/null 2>&1 || true
+	cold=$(idle_session_rss suspend) || { say "no cold-booted VM suspend to measure"; return 0; }
+	wait_until 60 test -s "$saved" || { say "VM suspend was not saved"; return 0; }
+	uvm run --vm suspend -- sh -c 'dd if=/dev/urandom of=/data/bench-cache bs=1M count=200 2>/dev/null && cat /data/bench-cache >/dev/null && rm /data/bench-cache' \
+		>/dev/null 2>"$work/run.err" || { say "the page cache session failed: $(cat "$work/run.err")"; return 0; }
+	wait_until 60 test -s "$saved" || { say "VM suspend was not saved after the page cache session"; return 0; }
+	bytes=$(command stat -c %s "$saved")
+	restored=$(idle_session_rss suspend) || { say "no restored VM suspend to measure"; return 0; }
+	wait_until 60 test -s "$saved" || true
+	echo "$cold $restored $bytes" >"$r.restored-memory"
+}
+
+# idle_session_rss VM: QEMU's RSS in KiB 10 s into a 14 s session of VM that does nothing
+idle_session_rss() {
+	local vm=$1 client pid rss
+	uvm run --vm "$vm" -- sleep 14 >/dev/null 2>&1 &
+	client=$!
+	sleep 10
+	pid=$(pgrep -f "vms/$vm/agent.sock" | head -n 1 || true)
+	rss=
+	[ -n "$pid" ] && rss=$(rss_kb "$pid")
+	wait "$client" || true
+	[ -n "$rss" ] && echo "$rss"
+}
+
 measure_idle() {
 	local accel=$1 r=$res/$1 c n_stop n_stopped dl ts line
 	say "[$accel] idle reclamation: $idle_cycles cycles, vmIdleTimeout ${idle_timeout_ms} ms"
@@ -674,6 +718,7 @@ measure() {
 	measure_cold "$accel"
 	measure_warm "$accel"
 	measure_qemu_footprint "$accel"
+	measure_restored_memory "$accel"
 	measure_idle "$accel"
 	[ "$accel" = tcg ] && measure_daemon_idle "$accel"
 	cp "$daemon_log" "$res/$accel.daemon.log"

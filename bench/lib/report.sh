@@ -102,6 +102,13 @@ results_table() {
 		row 5 "QEMU RSS $((total / 1024)) MiB = guest RAM touched $((guest / 1024)) MiB + VMM $((over / 1024)) MiB (TCG code cache $((tcg / 1024)), kernel+initrd files kept mapped $((image / 1024)), rest $((other / 1024)) MiB, of which anonymous $((anon / 1024)) MiB); guest MemTotal-MemFree $used MiB" "1" "" "" "Firecracker anchor: VMM overhead 5 MiB" "rest $((other / 1024)) MiB: $(met $ok)"
 	fi
 
+	if [ -s "$r.restored-memory" ]; then
+		read -r cold restored saved_bytes <<<"$(cat "$r.restored-memory")"
+		ok=1
+		[ "$restored" -le $((cold * 3 / 2)) ] && ok=0
+		row 5 "QEMU RSS 10 s into an idle session: after a restore (its last session read a 200 MB file; saved state $((saved_bytes / 1048576)) MiB) **$((restored / 1024)) MiB** against after a cold boot $((cold / 1024)) MiB (**$(ratio "$restored" "$cold" 2)x**)" "1" "" "" "restored at most 1.5x cold" "$(met $ok)"
+	fi
+
 	# 7. making a distribution
 	if [ -s "$r.install-uvm" ]; then
 		read -r n u_med u_p90 <<<"$(ms_stats "$r.install-uvm")"

@@ -32,6 +32,8 @@ public final class QemuDriver implements VmDriver {
     private static final int MAX_SOCKET_PATH = 107;
     /** Size at which a guest's console log is rotated (see {@link ConsoleLogs}). */
     static final long CONSOLE_LOG_CAP = 1L << 20;
+    /** At most this long for a guest to give its caches and free memory back before a save (see QemuVm#shedFreeMemory). */
+    private static final Duration SHED_MAX = Duration.ofSeconds(5);
 
     private final Path qemuBinary;
     private final GuestImage image;
@@ -182,14 +184,17 @@ public final class QemuDriver implements VmDriver {
         long start = System.nanoTime();
         try {
             List<String> argv = qemu.commandLine();
+            long shed = qemu.shedFreeMemory(SHED_MAX);
+            long shedMillis = (System.nanoTime() - start) / 1_000_000;
             Path partial = saved.prepare(config.name());
             qemu.save(partial, Duration.ofMillis(config.shutdownTimeoutMillis()));
             long bytes = Files.size(partial);
             saved.commit(new SavedVms.Info(config.name(), argv, inputs(qemu.spec()), System.currentTimeMillis(),
                     bytes));
             qemu.kill();
-            log.info("VM {}: saved to {} ({} MiB in {} ms); QEMU pid {} has ended", config.name(),
-                    saved.data(config.name()), bytes >> 20, (System.nanoTime() - start) / 1_000_000, qemu.pid());
+            log.info("VM {}: saved to {} ({} MiB in {} ms, of which {} ms for the guest to give back {} MiB it did not"
+                    + " need); QEMU pid {} has ended", config.name(), saved.data(config.name()), bytes >> 20,
+                    (System.nanoTime() - start) / 1_000_000, shedMillis, shed >> 20, qemu.pid());
             return bytes;
         } catch (IOException | RuntimeException e) {
             String full = fullDisk(); // before the partial file is deleted, which frees the space again
