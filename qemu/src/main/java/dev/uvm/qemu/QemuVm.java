@@ -129,8 +129,9 @@ public final class QemuVm implements AutoCloseable {
         try {
             prepareRunDir(spec);
             log.debug("VM {}: launching {}", spec.name(), QemuCommandLine.toShellString(argv));
-            boolean procInJail = spec.vmmUser() != null && spec.share() != null;
-            boolean diskFds = spec.vmmUser() != null && spec.dataDisk() != null;
+            // From the command line itself: a restore repeats the one the VM was saved with.
+            boolean procInJail = spec.share() != null && argv.contains("-chroot");
+            boolean diskFds = spec.dataDisk() != null && argv.stream().anyMatch(a -> a.startsWith("file=/dev/fdset/"));
             List<String> command = argv;
             if (procInJail || diskFds || snapshot != null) {
                 command = new ArrayList<>();
@@ -244,6 +245,12 @@ public final class QemuVm implements AutoCloseable {
         qmp.execute("cont", null, QMP_TIMEOUT);
         log.warn("VM {}: a previous daemon stopped while saving it (QEMU was {}, its last migration {}); the save is given up"
                 + " and the VM resumed", spec.name(), status, migration.isEmpty() ? "not started" : migration);
+    }
+
+    /** Whether a QEMU command line puts its sockets in this VM spec's run folder (so a daemon can reach them). */
+    public static boolean usesRunFolder(List<String> argv, QemuSpec spec) {
+        String marker = "path=" + QemuCommandLine.escape(spec.agentSocket());
+        return argv.stream().anyMatch(a -> a.endsWith(marker) || a.contains(marker + ","));
     }
 
     /** Whether a process is the QEMU of this VM spec (by its command line). */

@@ -226,11 +226,20 @@ public final class QemuDriver implements VmDriver {
             } catch (IOException e) {
                 bytes = -1;
             }
-            String mismatch = SavedVms.mismatch(info, QemuCommandLine.build(spec), inputs(spec), bytes);
+            String mismatch = SavedVms.mismatch(info, inputs(spec), bytes);
+            if (mismatch == null && !QemuVm.usesRunFolder(info.argv(), spec)) {
+                mismatch = "it was saved by a daemon whose run folder was not " + runDir;
+            }
             if (mismatch != null) {
                 throw new BootException("VM " + vm + ": cannot restore the saved VM: " + mismatch);
             }
             VmmUser.check(spec);
+            String changed = SavedVms.commandLineChange(info, QemuCommandLine.build(spec));
+            if (changed != null) {
+                log.warn("VM {}: restored with the QEMU command line it was saved with, not the current configuration's"
+                        + " ({}): the change applies at the VM's next cold boot (uvm shutdown --vm {} and a new session)",
+                        vm, changed, vm);
+            }
             QemuVm qemu = QemuVm.restore(spec, info.argv(), saved.data(vm), Duration.ofMillis(config.bootTimeoutMillis()));
             log.info("VM {}: QEMU pid {} restored from {} (saved {}; vmm up {} ms, state loaded {} ms, agent {} ms)",
                     vm, qemu.pid(), saved.data(vm), java.time.Instant.ofEpochMilli(info.savedAtMillis()),

@@ -153,33 +153,39 @@ final class SavedVms {
     }
 
     /**
-     * Why a saved state no longer fits the VM a boot would start now, or null when it fits: the
-     * QEMU command line (memory, processors, kernel, initrd, kernel command line, host share,
-     * accelerator, sockets) or one of its input files changed, or the stream's size is not the
-     * size that was saved.
+     * Why a saved state can no longer be restored, or null when it can: one of the files it depends
+     * on (the QEMU binary, kernel, initrd, data disk) changed, or the stream's size is not the size
+     * that was saved.
      */
-    static String mismatch(Info saved, List<String> argvNow, List<String> inputsNow, long bytesNow) {
+    static String mismatch(Info saved, List<String> inputsNow, long bytesNow) {
         if (bytesNow != saved.bytes()) {
             return "the saved state is " + bytesNow + " bytes, not the " + saved.bytes() + " that were saved"
                     + " (truncated or overwritten)";
-        }
-        List<String> was = comparable(saved.argv());
-        List<String> now = comparable(argvNow);
-        if (!was.equals(now)) {
-            for (int i = 0; i < Math.min(was.size(), now.size()); i++) {
-                if (!was.get(i).equals(now.get(i))) {
-                    return "the VM's QEMU command line changed since the save (`" + was.get(i) + "` is now `"
-                            + now.get(i) + "`)";
-                }
-            }
-            return "the VM's QEMU command line changed since the save (" + was.size() + " arguments, now "
-                    + now.size() + ")";
         }
         if (!saved.inputs().equals(inputsNow)) {
             return "the QEMU binary, kernel, initrd or data disk changed since the save (" + saved.inputs() + " is now "
                     + inputsNow + ")";
         }
         return null;
+    }
+
+    /**
+     * How the QEMU command line a boot would use now differs from the one the VM was saved with
+     * (memory, processors, kernel command line, or a newer uvm's options), or null when it does not.
+     * A restore repeats the saved command line, so such a change waits for the VM's next cold boot.
+     */
+    static String commandLineChange(Info saved, List<String> argvNow) {
+        List<String> was = comparable(saved.argv());
+        List<String> now = comparable(argvNow);
+        if (was.equals(now)) {
+            return null;
+        }
+        for (int i = 0; i < Math.min(was.size(), now.size()); i++) {
+            if (!was.get(i).equals(now.get(i))) {
+                return "`" + was.get(i) + "` is now `" + now.get(i) + "`";
+            }
+        }
+        return was.size() + " arguments, now " + now.size();
     }
 
     /** The command line without the host TSC rate QEMU passes under TCG, which varies between readings. */

@@ -46,6 +46,18 @@ class SavedStateSafetyE2ETest {
             await().atMost(LONG).until(() -> d.log().contains("VM work is configured again"));
             assertEquals("kept\n", read(d), "restored after the VM was removed and added back\n" + d.log());
 
+            // A memory change made while the daemon is down (or a newer uvm's command line): the next daemon
+            // restores the VM with the command line it was saved with.
+            awaitSuspended(d);
+            d.process().destroy();
+            assertTrue(d.process().waitFor(90, TimeUnit.SECONDS));
+            d.writeConfig(VM + "memory = 768MB\n");
+            d.start();
+            assertEquals("suspended", d.state("work"));
+            assertEquals("kept\n", read(d), "restored, not booted cold, after a change made while the daemon was down\n"
+                    + d.log());
+            assertTrue(d.log().contains("restored with the QEMU command line it was saved with"), d.log());
+
             // The daemon is killed while it saves the VM; the next daemon keeps the VM and its files.
             int saves = (int) d.logCount("to=suspending");
             await().atMost(LONG).pollInterval(Duration.ofMillis(5)).until(() -> d.logCount("to=suspending") > saves);
