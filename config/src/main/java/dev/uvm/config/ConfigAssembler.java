@@ -65,6 +65,7 @@ final class ConfigAssembler {
         Backend backend = d.backend();
         Path stateDir = d.stateDir();
         String logLevel = d.logLevel();
+        long consoleLog = d.consoleLogBytes();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -79,10 +80,11 @@ final class ConfigAssembler {
                 case BACKEND -> backend = (Backend) x;
                 case STATE_DIR -> stateDir = (Path) x;
                 case LOG_LEVEL -> logLevel = (String) x;
+                case CONSOLE_LOG_SIZE -> consoleLog = (Long) x;
                 default -> throw new IllegalStateException("not a daemon key: " + s.key());
             }
         }
-        return new DaemonConfig(socket, group, metrics, backend, stateDir, logLevel);
+        return new DaemonConfig(socket, group, metrics, backend, stateDir, logLevel, consoleLog);
     }
 
     private VmConfig vm(String name, SectionModel model) {

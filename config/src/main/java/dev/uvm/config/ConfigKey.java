@@ -25,6 +25,8 @@ public enum ConfigKey {
             "$XDG_STATE_HOME/uvm or ~/.local/state/uvm (root: /var/lib/uvm)", null, d -> text(d.stateDir())),
     LOG_LEVEL("logLevel", Scope.DAEMON, TakesEffect.IMMEDIATELY, null, "error | warn | info | debug | trace",
             "info", null, DaemonConfig::logLevel),
+    CONSOLE_LOG_SIZE("consoleLogSize", Scope.DAEMON, TakesEffect.DAEMON_RESTART, null, "size", "1MB", null,
+            d -> ValueSyntax.formatSize(d.consoleLogBytes())),
 
     MEMORY("memory", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] memory", "size", "512MB",
             v -> ValueSyntax.formatSize(v.memoryBytes()), null),

@@ -56,6 +56,8 @@ final class SettingParser {
                 case BACKEND -> backend(s.value());
                 case STATE_DIR -> stateDir(s.value());
                 case LOG_LEVEL -> oneOf(s.value(), "error", "warn", "info", "debug", "trace");
+                case CONSOLE_LOG_SIZE -> within(ValueSyntax.parseSize(s.value()), 64L << 10, 1L << 30,
+                        "must be from 64KB to 1GB (two copies are kept per VM: the log and the one before)");
                 case MEMORY -> memory(s.value());
                 case PROCESSORS -> processors(s.value());
                 case KERNEL, INITRD -> file(s);

@@ -71,6 +71,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void consoleLogSize_defaultsToOneMebibyte_andIsBounded() throws ConfigException {
+        assertEquals(1L << 20, parse("[vm]\n").config().daemon().consoleLogBytes());
+        assertEquals(4L << 20, parse("[daemon]\nconsoleLogSize = 4MB\n").config().daemon().consoleLogBytes());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("[daemon]\nconsoleLogSize = 1KB\n"));
+        assertTrue(e.getMessage().contains("consoleLogSize") && e.getMessage().contains("from 64KB to 1GB"),
+                e.getMessage());
+    }
+
+    @Test
     void metricsAddress_offAndIpv6_accepted() throws ConfigException {
         assertEquals("off", parse("[daemon]\nmetricsAddress = OFF\n").config().daemon().metricsAddress());
         assertEquals("[::1]:9477", parse("[daemon]\nmetricsAddress = [::1]:9477\n").config().daemon().metricsAddress());

@@ -116,7 +116,8 @@ public final class Daemon {
         watchdog = Executors.newSingleThreadScheduledExecutor(named("handshake-watchdog"));
         UvmConfig config = loaded.config();
         driver = Backends.create(config.daemon().backend(),
-                new VmDriverProvider.Places(Locations.imageDir(), dir.resolve("vms"), stateDir, Locations.cacheDir()));
+                new VmDriverProvider.Places(Locations.imageDir(), dir.resolve("vms"), stateDir, Locations.cacheDir(),
+                        config.daemon().consoleLogBytes()));
         metrics = new UvmMetrics(driver.name());
         scheduler = new Scheduler(config, driver, loop, workers, timers,
                 LifecycleListener.all(new TransitionLog(), new MetricsListener(metrics), pending));

@@ -24,7 +24,11 @@ public interface VmDriverProvider {
      * @param runRoot  a short private folder for each VM's sockets and logs (Unix socket paths are limited)
      * @param stateDir the daemon's state folder: records of running VMs, saved states
      * @param cacheDir what may be recomputed (the accelerator probe's verdict)
+     * @param consoleLogBytes the size at which a guest's console log is rotated ({@code [daemon] consoleLogSize})
      */
-    record Places(Path imageDir, Path runRoot, Path stateDir, Path cacheDir) {
+    record Places(Path imageDir, Path runRoot, Path stateDir, Path cacheDir, long consoleLogBytes) {
+        public Places(Path imageDir, Path runRoot, Path stateDir, Path cacheDir) {
+            this(imageDir, runRoot, stateDir, cacheDir, 1L << 20);
+        }
     }
 }

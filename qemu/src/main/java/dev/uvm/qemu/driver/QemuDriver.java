@@ -30,8 +30,6 @@ public final class QemuDriver implements VmDriver {
     private static final Duration PROBE_DEADLINE = Duration.ofSeconds(10);
     /** Unix socket paths are limited to 107 bytes on Linux. */
     private static final int MAX_SOCKET_PATH = 107;
-    /** Size at which a guest's console log is rotated (see {@link ConsoleLogs}). */
-    static final long CONSOLE_LOG_CAP = 1L << 20;
     /** At most this long for a guest to give its caches and free memory back before a save (see QemuVm#shedFreeMemory). */
     private static final Duration SHED_MAX = Duration.ofSeconds(5);
 
@@ -42,7 +40,7 @@ public final class QemuDriver implements VmDriver {
     private final Path records;
     private final Path disks;
     private final Path logs;
-    private final ConsoleLogs consoleLogs = new ConsoleLogs(CONSOLE_LOG_CAP);
+    private final ConsoleLogs consoleLogs;
     private final SavedVms saved;
     /** The user QEMU runs as under a root daemon, or null (see {@link VmmUser}). */
     private final String vmmUser;
@@ -51,10 +49,12 @@ public final class QemuDriver implements VmDriver {
     /**
      * @param runRoot  folder for each VM's sockets and logs (short: Unix socket paths are limited)
      * @param stateDir the daemon's state folder; running VMs are recorded under {@code vms/}
+     * @param consoleLogBytes size at which a guest's console log is rotated (see {@link ConsoleLogs})
      */
     public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
-                      String forcedAccel, String vmmUserOverride) {
+                      String forcedAccel, String vmmUserOverride, long consoleLogBytes) {
         this.vmmUser = VmmUser.forThisDaemon(vmmUserOverride);
+        this.consoleLogs = new ConsoleLogs(consoleLogBytes);
         this.records = stateDir.resolve("vms");
         this.disks = stateDir.resolve("disks");
         this.logs = stateDir.resolve("logs");

@@ -27,7 +27,7 @@ public final class QemuDriverProvider implements VmDriverProvider {
         String qemuName = System.getenv().getOrDefault("UVM_QEMU", "qemu-system-x86_64");
         Path qemuBinary = Path.of(qemuName).isAbsolute() ? Path.of(qemuName) : findOnPath(qemuName);
         return new QemuDriver(qemuBinary, places.imageDir(), places.runRoot(), places.cacheDir(), places.stateDir(),
-                System.getenv("UVM_ACCEL"), System.getenv("UVM_VMM_USER"));
+                System.getenv("UVM_ACCEL"), System.getenv("UVM_VMM_USER"), places.consoleLogBytes());
     }
 
     private static Path findOnPath(String exe) {

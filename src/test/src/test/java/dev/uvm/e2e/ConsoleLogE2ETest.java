@@ -9,19 +9,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A guest that floods its serial console cannot fill the host: the console log lives on disk under
- * the state folder and is rotated at its cap (1 MiB, checked each second), whatever the guest writes.
+ * the state folder and is rotated at its cap ({@code consoleLogSize}, here 256 KiB; checked each second),
+ * whatever the guest writes.
  */
 class ConsoleLogE2ETest {
-    private static final long CAP = 1L << 20;
+    private static final long CAP = 256L << 10;
     /** The cap plus what the serial port can carry between two checks, with room to spare. */
     private static final long BOUND = 3 * CAP;
 
     @Test
-    void thirtyMegabytesWrittenToTheConsole_leaveALogWithinItsCap() throws Exception {
-        try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\n").start()) {
+    void sixMegabytesWrittenToTheConsole_leaveALogWithinItsCap() throws Exception {
+        try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\n[daemon]\nconsoleLogSize = 256KB\n").start()) {
             UvmDaemon.Result flood = d.uvm("run", "--system", "--", "sh", "-c",
                     "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789"
-                            + " | head -c 31457280 >/dev/console; echo done");
+                            + " | head -c 6291456 >/dev/console; echo done");
             assertEquals("done\n", flood.stdout(), flood.toString());
             Path log = d.dir.resolve("state/logs/default.console.log");
             Path previous = d.dir.resolve("state/logs/default.console.log.1");
