@@ -140,7 +140,7 @@ gtar_version=$("$gtar" --version | head -n 1 | sed 's/^tar (GNU tar) //')
 # crc16; it and jbd2 checksum metadata with the crypto API's crc32c, a soft dependency that
 # busybox modprobe does not follow, so crc32c_generic is named before them).
 data_modules="virtio_blk crc16 mbcache crc32c_generic jbd2 ext4"
-modules="virtio_ring virtio virtio_mmio virtio_console $data_modules netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon"
+modules="virtio_ring virtio virtio_mmio virtio_console $data_modules netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon failover net_failover virtio_net"
 stamp_text=$(
 	{
 		cd "$here"

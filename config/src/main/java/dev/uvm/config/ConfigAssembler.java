@@ -112,6 +112,7 @@ final class ConfigAssembler {
         List<String> prewarm = d.prewarm();
         List<String> keepAlive = d.keepAlive();
         long disk = d.diskBytes();
+        NetworkingMode networking = d.networkingMode();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -141,6 +142,7 @@ final class ConfigAssembler {
                 case PREWARM -> prewarm = castList(x);
                 case KEEP_ALIVE -> keepAlive = castList(x);
                 case DISK_SIZE -> disk = (Long) x;
+                case NETWORKING_MODE -> networking = (NetworkingMode) x;
                 default -> throw new IllegalStateException("not a VM key: " + s.key());
             }
         }
@@ -157,7 +159,7 @@ final class ConfigAssembler {
         }
         HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly, shareCache);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
-                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk);
+                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking);
     }
 
     @SuppressWarnings("unchecked")

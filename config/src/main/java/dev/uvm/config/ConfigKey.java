@@ -72,7 +72,9 @@ public enum ConfigKey {
     KEEP_ALIVE("keepAlive", Scope.VM, TakesEffect.IMMEDIATELY, null, "cron expressions separated by |", "none",
             v -> String.join(" | ", v.keepAlive()), null),
     DISK_SIZE("diskSize", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] defaultVhdSize", "size", "64GB (sparse)",
-            v -> ValueSyntax.formatSize(v.diskBytes()), null, "defaultVhdSize");
+            v -> ValueSyntax.formatSize(v.diskBytes()), null, "defaultVhdSize"),
+    NETWORKING_MODE("networkingMode", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] networkingMode", "nat | none", "nat",
+            v -> v.networkingMode().name().toLowerCase(Locale.ROOT), null);
 
     /** Which section a key belongs to. */
     public enum Scope { DAEMON, VM }

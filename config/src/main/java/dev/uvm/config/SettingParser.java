@@ -77,6 +77,7 @@ final class SettingParser {
                         MAX_RECLAIM_WINDOW_MILLIS, "must be from 10s to 1h");
                 case IDLE_ACTION -> IdleAction.valueOf(oneOf(s.value(), "shutdown", "suspend").toUpperCase(Locale.ROOT));
                 case PREWARM, KEEP_ALIVE -> CronList.parse(s.value());
+                case NETWORKING_MODE -> networkingMode(s.value());
                 case DISK_SIZE -> within(ValueSyntax.parseSize(s.value()), MIN_DISK_BYTES, MAX_DISK_BYTES,
                         "must be from 1GB to 16TB (the disk is sparse: only what the distributions use takes space)");
             };
@@ -218,6 +219,16 @@ final class SettingParser {
     }
 
     /** One of {@code allowed}, matched ignoring case, returned in its canonical spelling. */
+    /** {@code nat} or {@code none}; WSL's other modes are named with why uvm has none of them. */
+    private static NetworkingMode networkingMode(String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        if (v.equals("mirrored") || v.equals("bridged") || v.equals("virtioproxy")) {
+            throw new IllegalArgumentException("WSL's " + v + " mode needs Hyper-V's virtual switch or Windows' own"
+                    + " network stack; uvm offers nat (the default) or none");
+        }
+        return NetworkingMode.valueOf(oneOf(value, "nat", "none").toUpperCase(Locale.ROOT));
+    }
+
     private static String oneOf(String value, String... allowed) {
         for (String a : allowed) {
             if (a.equalsIgnoreCase(value.strip())) {

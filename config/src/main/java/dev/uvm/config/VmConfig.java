@@ -26,12 +26,14 @@ import java.util.List;
  *                              booted and held up whatever the idle timeout says; may be empty
  * @param diskBytes             size of the VM's data disk, which holds its distributions (sparse: the
  *                              host stores only what is used)
+ * @param networkingMode        the guest's network: NAT behind the host, or none
  */
 public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
                        HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
-                       IdleAction idleAction, List<String> prewarm, List<String> keepAlive, long diskBytes) {
+                       IdleAction idleAction, List<String> prewarm, List<String> keepAlive, long diskBytes,
+                       NetworkingMode networkingMode) {
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
@@ -49,45 +51,62 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         keepAlive = List.copyOf(keepAlive);
     }
 
+    /** With the default network (NAT). */
+    public VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd, String kernelCommandLine,
+                    long vmIdleTimeoutMillis, long bootTimeoutMillis, long shutdownTimeoutMillis, long swapBytes,
+                    MemoryReclaim autoMemoryReclaim, HostShare hostShare, double reclaimIdleCpuPercent,
+                    long reclaimIdleWindowMillis, IdleAction idleAction, List<String> prewarm, List<String> keepAlive,
+                    long diskBytes) {
+        this(name, memoryBytes, processors, kernel, initrd, kernelCommandLine, vmIdleTimeoutMillis, bootTimeoutMillis,
+                shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare, reclaimIdleCpuPercent,
+                reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes, NetworkingMode.NAT);
+    }
+
     /** The built-in defaults for a VM of the given name. */
     public static VmConfig defaults(String name) {
         return new VmConfig(name, DEFAULT_MEMORY_BYTES, DEFAULT_PROCESSORS, null, null, "",
                 DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
                 0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
-                DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES);
+                DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES,
+                NetworkingMode.NAT);
     }
 
     public VmConfig withName(String newName) {
         return new VmConfig(newName, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes,
                 autoMemoryReclaim, hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction,
-                prewarm, keepAlive, diskBytes);
+                prewarm, keepAlive, diskBytes,
+                networkingMode);
     }
 
     public VmConfig withIdleTimeout(long millis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
-                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes);
+                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
+                networkingMode);
     }
 
     /** A copy with another amount of guest memory. */
     public VmConfig withMemory(long bytes) {
         return new VmConfig(name, bytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
-                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes);
+                reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
+                networkingMode);
     }
 
     /** A copy with another reclaim mode and idle detection. */
     public VmConfig withReclaim(MemoryReclaim mode, double idleCpuPercent, long idleWindowMillis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, mode, hostShare,
-                idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive, diskBytes);
+                idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
+                networkingMode);
     }
 
     /** A copy with another idle action and warm-up schedules. */
     public VmConfig withSchedules(IdleAction action, List<String> prewarmCron, List<String> keepAliveCron) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim,
-                hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron, diskBytes);
+                hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron, diskBytes,
+                networkingMode);
     }
 }

@@ -15,7 +15,7 @@ final class WslCompat {
             "debugConsoleLogFile", "earlyBootLogging", "swapFile", "localhostForwarding",
             "nestedVirtualization", "virtio9p", "virtiofs", "virtio", "kernelDebugPort", "gpuSupport",
             "guiApplications", "systemDistro", "telemetry", "distributionStartTimeout",
-            "hostFileSystemAccess", "mountDeviceTimeout", "hardwarePerformanceCounters", "networkingMode",
+            "hostFileSystemAccess", "mountDeviceTimeout", "hardwarePerformanceCounters",
             "vmSwitch", "macAddress", "dhcp", "dhcpTimeout", "ipv6", "dnsProxy", "safeMode",
             "crashDumpFolder", "maxCrashDumpCount", "dnsTunneling", "firewall",
             "autoProxy", "pageReporting", "sparseVhd", "bestEffortDnsParsing", "dnsTunnelingIpAddress",

@@ -80,6 +80,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void networkingMode_natByDefault_noneOff_andWslsOtherModesSayWhyNot() throws ConfigException {
+        assertEquals(NetworkingMode.NAT, parse("[vm]\n").config().vm("default").networkingMode());
+        assertEquals(NetworkingMode.NONE, parse("[wsl2]\nnetworkingMode = None\n").config().vm("default").networkingMode());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("[wsl2]\nnetworkingMode = mirrored\n"));
+        assertTrue(e.getMessage().contains("mirrored mode needs Hyper-V"), e.getMessage());
+    }
+
+    @Test
     void metricsAddress_offAndIpv6_accepted() throws ConfigException {
         assertEquals("off", parse("[daemon]\nmetricsAddress = OFF\n").config().daemon().metricsAddress());
         assertEquals("[::1]:9477", parse("[daemon]\nmetricsAddress = [::1]:9477\n").config().daemon().metricsAddress());

@@ -74,6 +74,9 @@ public final class QemuCommandLine {
                     + (spec.share().readOnly() ? ":ro" : ":rw")
                     + (spec.share().cache().equals("none") ? "" : ":" + spec.share().cache());
         }
+        if (spec.nat()) {
+            cmdline += " uvm.net=nat";
+        }
         if (spec.cmdline() != null && !spec.cmdline().isBlank()) {
             cmdline += " " + spec.cmdline().strip();
         }
@@ -123,6 +126,16 @@ public final class QemuCommandLine {
                     + ",format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap,werror=report,rerror=report");
             args.add("-device");
             args.add("virtio-blk-device,drive=data");
+        }
+        if (spec.nat()) {
+            // libslirp inside QEMU: no root, no host network configuration, no process of its own. The guest's
+            // connections to 10.0.2.2 reach the host's loopback; its DNS queries to 10.0.2.3 go to the resolvers
+            // of /etc/resolv.conf (the jail's copy under a VMM user). The guest sets itself up statically (/init).
+            args.add("-netdev");
+            args.add("user,id=net0,net=10.0.2.0/24,host=" + QemuSpec.NAT_HOST + ",dns=" + QemuSpec.NAT_DNS
+                    + ",ipv6=off");
+            args.add("-device");
+            args.add("virtio-net-device,netdev=net0");
         }
         args.add("-qmp");
         args.add("unix:" + escape(spec.qmpSocket()) + ",server=on,wait=off");

@@ -22,10 +22,16 @@ import java.nio.file.Path;
  * @param vmmUser     the unprivileged user QEMU becomes ({@code -runas}) once it has opened its files, jailed in
  *                    {@link #jail()} ({@code -chroot}): set when the daemon runs as root; {@code null} leaves QEMU
  *                    the daemon's own user (a per-user daemon). QEMU runs in its seccomp sandbox either way.
+ * @param nat         whether the guest gets NAT networking (QEMU's user networking, libslirp, inside QEMU)
  */
 public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
                        int cpus, Accel accel, Path runDir, Share share, Path dataDisk, Path consoleLog,
-                       String vmmUser) {
+                       String vmmUser, boolean nat) {
+
+    /** The guest's address in the NAT network; the host (its loopback) is {@link #NAT_HOST}, DNS {@link #NAT_DNS}. */
+    public static final String NAT_GUEST = "10.0.2.15";
+    public static final String NAT_HOST = "10.0.2.2";
+    public static final String NAT_DNS = "10.0.2.3";
 
     /** The fixed kernel command line: serial console, no reboot loop, skip slow probes. */
     public static final String BASE_CMDLINE = "console=ttyS0 quiet panic=-1 reboot=t edd=off";

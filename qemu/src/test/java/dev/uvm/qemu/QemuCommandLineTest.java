@@ -16,7 +16,7 @@ class QemuCommandLineTest {
 
     private static QemuSpec spec(Path runDir, QemuSpec.Share share, String cmdline, Accel accel, String vmmUser) {
         return new QemuSpec("default", Path.of("/usr/bin/qemu-system-x86_64"), Path.of("/img/vmlinux"),
-                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null, null, vmmUser);
+                Path.of("/img/initramfs.cpio"), cmdline, 512L << 20, 2, accel, runDir, share, null, null, vmmUser, false);
     }
 
     private static String after(List<String> args, String option, String prefix) {
@@ -57,7 +57,7 @@ class QemuCommandLineTest {
         QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG);
         QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
                 base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a,b.img"), null,
-                null);
+                null, false);
         List<String> args = QemuCommandLine.build(withDisk);
         assertEquals("file=/var/lib/uvm/disks/a,,b.img,format=raw,if=none,id=data,discard=unmap,detect-zeroes=unmap,"
                         + "werror=report,rerror=report",
@@ -104,7 +104,7 @@ class QemuCommandLineTest {
         QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG, "uvm-vmm");
         QemuSpec withDisk = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
                 base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, Path.of("/var/lib/uvm/disks/a.img"),
-                null, "uvm-vmm");
+                null, "uvm-vmm", false);
         List<String> args = QemuCommandLine.build(withDisk);
         assertEquals("fd=4,set=1,opaque=data-rw", after(args, "-add-fd", "fd=4"));
         assertEquals("fd=5,set=1,opaque=data-ro", after(args, "-add-fd", "fd=5"));
@@ -120,5 +120,17 @@ class QemuCommandLineTest {
         assertFalse(args.contains("-runas") || args.contains("-chroot"), args.toString());
         assertEquals("unix:/run/user/1000/uvm/vms/a/jail/save.sock",
                 spec(Path.of("/run/user/1000/uvm/vms/a"), null, "", Accel.TCG).saveUri());
+    }
+
+    @Test
+    void nat_isUserNetworkingOnAVirtioNetDevice_andTheGuestIsToldOnItsCommandLine() {
+        QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG);
+        QemuSpec nat = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
+                base.memoryBytes(), base.cpus(), base.accel(), base.runDir(), null, null, null, null, true);
+        List<String> args = QemuCommandLine.build(nat);
+        assertEquals("user,id=net0,net=10.0.2.0/24,host=10.0.2.2,dns=10.0.2.3,ipv6=off", after(args, "-netdev", "user"));
+        assertEquals("virtio-net-device,netdev=net0", after(args, "-device", "virtio-net"));
+        assertTrue(after(args, "-append", "").contains(" uvm.net=nat"));
+        assertFalse(QemuCommandLine.build(base).contains("-netdev"), "networkingMode = none: no network device");
     }
 }

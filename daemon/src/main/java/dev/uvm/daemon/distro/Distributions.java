@@ -107,6 +107,13 @@ public final class Distributions {
                 log.warn("distribution {}: cannot write /etc/hosts: {}", d.name(), hosts.why());
             }
         }
+        if (conf.generateResolvConf()) {
+            GuestShell.Result resolv = GuestShell.sh(vm, DistroScripts.WRITE_RESOLV_CONF, List.of(d.name()),
+                    HOUSEKEEPING);
+            if (resolv.status() != 0) {
+                log.warn("distribution {}: cannot write /etc/resolv.conf: {}", d.name(), resolv.why());
+            }
+        }
         synchronized (this) {
             started.computeIfAbsent(vm, k -> new HashMap<>()).putIfAbsent(d.name(), conf);
             return started.get(vm).get(d.name());

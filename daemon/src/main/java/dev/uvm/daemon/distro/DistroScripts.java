@@ -92,12 +92,28 @@ public final class DistroScripts {
             true
             """;
 
-    /** Writes distribution {@code $1}'s {@code /etc/hosts} for host name {@code $2}. */
+    /**
+     * Writes distribution {@code $1}'s {@code /etc/hosts} for host name {@code $2}, with
+     * {@code host.uvm.internal} when the VM has NAT networking (the utility environment's hosts file
+     * names it then).
+     */
     public static final String WRITE_HOSTS = """
             r=/data/distros/$1
             if [ -d "$r/etc" ] && [ ! -L "$r/etc" ] && [ ! -L "$r/etc/hosts" ]; then
             \tprintf '# Written by uvm when the VM starts (generateHosts = false in [network] of /etc/wsl.conf stops it)\\n127.0.0.1\\tlocalhost\\n127.0.1.1\\t%s.localdomain\\t%s\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n' "$2" "$2" >"$r/etc/hosts"
+            \tgrep -h 'host.uvm.internal' /etc/hosts >>"$r/etc/hosts" 2>/dev/null
             fi
             true
+            """;
+
+    /**
+     * Writes distribution {@code $1}'s {@code /etc/resolv.conf} (the VM's NAT resolver) when the VM has
+     * NAT networking; a symbolic link there (systemd-resolved's) is replaced, as WSL does.
+     */
+    public static final String WRITE_RESOLV_CONF = """
+            r=/data/distros/$1
+            [ -f /etc/resolv.conf ] && [ -d "$r/etc" ] && [ ! -L "$r/etc" ] || exit 0
+            rm -f "$r/etc/resolv.conf"
+            { echo '# Written by uvm when the VM starts (generateResolvConf = false in [network] of /etc/wsl.conf stops it)'; cat /etc/resolv.conf; } >"$r/etc/resolv.conf"
             """;
 }

@@ -1,5 +1,6 @@
 package dev.uvm.qemu.driver;
 
+import dev.uvm.config.NetworkingMode;
 import dev.uvm.config.VmConfig;
 import dev.uvm.qemu.Accel;
 import dev.uvm.qemu.AccelProbe;
@@ -44,6 +45,8 @@ public final class QemuDriver implements VmDriver {
     private final SavedVms saved;
     /** The user QEMU runs as under a root daemon, or null (see {@link VmmUser}). */
     private final String vmmUser;
+    /** The resolvers a jailed QEMU's NAT forwards DNS queries to (see {@link #provideResolvers}). */
+    private final Path resolvConf;
     private volatile AccelProbe.Verdict verdict;
 
     /**
@@ -54,6 +57,8 @@ public final class QemuDriver implements VmDriver {
     public QemuDriver(Path qemuBinary, Path imageDir, Path runRoot, Path cacheDir, Path stateDir,
                       String forcedAccel, String vmmUserOverride, long consoleLogBytes) {
         this.vmmUser = VmmUser.forThisDaemon(vmmUserOverride);
+        String resolv = System.getenv("UVM_RESOLV_CONF");
+        this.resolvConf = Path.of(resolv == null || resolv.isBlank() ? "/etc/resolv.conf" : resolv);
         this.consoleLogs = new ConsoleLogs(consoleLogBytes);
         this.records = stateDir.resolve("vms");
         this.disks = stateDir.resolve("disks");
@@ -138,6 +143,7 @@ public final class QemuDriver implements VmDriver {
         Path runDir = runRoot.resolve(config.name());
         QemuSpec spec = spec(config, accel(), runDir);
         VmmUser.check(spec);
+        provideResolvers(spec);
         discardSaved(config.name(), "it boots cold, which makes its saved state stale");
         DataDisk.prepare(spec.dataDisk(), config.diskBytes());
         consoleLogs.newBoot(spec.consoleLog());
@@ -234,6 +240,7 @@ public final class QemuDriver implements VmDriver {
                 throw new BootException("VM " + vm + ": cannot restore the saved VM: " + mismatch);
             }
             VmmUser.check(spec);
+            provideResolvers(spec);
             String changed = SavedVms.commandLineChange(info, QemuCommandLine.build(spec));
             if (changed != null) {
                 log.warn("VM {}: restored with the QEMU command line it was saved with, not the current configuration's"
@@ -248,6 +255,30 @@ public final class QemuDriver implements VmDriver {
             return recorded(config, qemu, runDir);
         } finally {
             saved.delete(vm);
+        }
+    }
+
+    /**
+     * A jailed QEMU's NAT resolves names with the resolvers its libslirp finds in /etc/resolv.conf, which in the
+     * jail is a copy of the host's ({@code UVM_RESOLV_CONF} names another file), taken at each boot and restore.
+     */
+    private void provideResolvers(QemuSpec spec) {
+        if (spec.vmmUser() == null || !spec.nat()) {
+            return;
+        }
+        Path copy = spec.jail().resolve("etc/resolv.conf");
+        try {
+            Files.createDirectories(copy.getParent());
+            Files.copy(resolvConf, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(copy, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            log.warn("VM {}: cannot give its NAT the host's resolvers ({}: {}); names will not resolve in the guest",
+                    spec.name(), resolvConf, e.getMessage());
+            try {
+                Files.deleteIfExists(copy);
+            } catch (IOException ignored) {
+                // Nothing more to do.
+            }
         }
     }
 
@@ -429,6 +460,7 @@ public final class QemuDriver implements VmDriver {
         }
         return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
                 image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share,
-                disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"), vmmUser);
+                disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"), vmmUser,
+                config.networkingMode() == NetworkingMode.NAT);
     }
 }
