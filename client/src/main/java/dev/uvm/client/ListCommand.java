@@ -15,6 +15,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "list", aliases = {"ls"}, description = "List VMs (state, sessions, uptime, memory, idle timer) and"
         + " distributions (VM, state, default, disk use).")
 final class ListCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @ParentCommand
     Main main;
 

@@ -14,6 +14,9 @@ import picocli.CommandLine.ParentCommand;
         "Distributions keep their files. Lost: what the utility environment (uvm run --system, or any run while no"
                 + " distribution is installed) holds, and the saved state of suspended VMs."})
 final class ShutdownCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @ParentCommand
     Main main;
 

@@ -11,6 +11,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code uvm status}: the daemon's version, backend, acceleration, config and addresses. */
 @Command(name = "status", description = "Show the daemon's version, backend, acceleration, config and socket.")
 final class StatusCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @ParentCommand
     Main main;
 

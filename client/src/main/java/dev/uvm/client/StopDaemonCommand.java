@@ -15,6 +15,9 @@ import picocli.CommandLine.ParentCommand;
         "Distributions keep their files, and suspended VMs stay saved for the next daemon. Lost: what the utility"
                 + " environment of a running VM (uvm run --system, or any run while no distribution is installed) holds."})
 final class StopDaemonCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @ParentCommand
     Main main;
 

@@ -12,6 +12,9 @@ import picocli.CommandLine.ParentCommand;
         "Its distributions keep their files. Lost: what its utility environment (uvm run --system, or any run"
                 + " while no distribution is installed) holds, and its saved state if it is suspended."})
 final class TerminateCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
     @ParentCommand
     Main main;
 

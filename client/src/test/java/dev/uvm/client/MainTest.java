@@ -3,6 +3,7 @@ package dev.uvm.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,14 @@ class MainTest {
         Map<String, CommandLine> all = Main.commandLine(null, new String[0]).getSubcommands();
         assertEquals(Main.SUBCOMMANDS.keySet(), all.keySet());
         all.forEach((name, cl) -> assertEquals(Main.SUBCOMMANDS.get(name), cl.getCommand().getClass(), name));
+    }
+
+    @Test
+    void everySubcommand_takesHelp() {
+        // daemon and config are parsed by the daemon's own model, which has its --help
+        Main.commandLine(null, new String[0]).getSubcommands().forEach((name, cl) -> assertTrue(
+                Set.of("daemon", "config").contains(name) || cl.getCommandSpec().optionsMap().containsKey("--help"),
+                "uvm " + name + " --help"));
     }
 
     @Test

@@ -244,7 +244,7 @@ public final class QemuDriver implements VmDriver {
             String changed = SavedVms.commandLineChange(info, QemuCommandLine.build(spec));
             if (changed != null) {
                 log.warn("VM {}: restored with the QEMU command line it was saved with, not the current configuration's"
-                        + " ({}): the change applies at the VM's next cold boot (uvm shutdown --vm {} and a new session)",
+                        + " ({}): the change applies at the VM's next cold boot (uvm terminate {} stops it now)",
                         vm, changed, vm);
             }
             QemuVm qemu = QemuVm.restore(spec, info.argv(), saved.data(vm), Duration.ofMillis(config.bootTimeoutMillis()));
