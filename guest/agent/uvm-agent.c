@@ -48,6 +48,8 @@
 #define PTY_GRACE_MS 50             /* PTY output still accepted after the process is reaped */
 #define DISCONNECTED_RECHECK_MS 200 /* host connection re-check without SIGIO */
 #define PORT_NAME "uvm.agent"
+#define PORT_SCAN_MS 1000           /* how often the listening TCP ports are looked up */
+#define MAX_PORTS 512
 
 enum {
     T_READY = 0x01,
@@ -68,6 +70,7 @@ enum {
     T_STATS = 0x14,
     T_PONG = 0x15,
     T_LOG = 0x16,
+    T_PORTS = 0x17,
 };
 
 struct chan {
@@ -99,6 +102,11 @@ static char port_path[PATH_MAX];
 static int port_connected;
 static int sig_fd = -1;
 static int is_init;
+/* Localhost forwarding: the listening ports last sent to the host (see report_ports). */
+static uint16_t sent_ports[MAX_PORTS];
+static size_t nsent_ports;
+static int ports_sent;
+static int64_t next_port_scan;
 
 static struct chan **chans;
 static size_t nchans, chans_cap;
@@ -1124,6 +1132,8 @@ static void handle_frame(uint8_t type, uint32_t ch, const unsigned char *p, uint
         break;
     case T_PING:
         send_frame(T_PONG, 0, p, len);
+        /* A host that pings may be a new one the guest never saw connect (a restore): tell it the ports. */
+        ports_sent = 0;
         break;
     case T_DROP_CACHES:
         if (len == 0 || p[0] == 1) {
@@ -1288,6 +1298,59 @@ static void send_ready(void)
     debug("host connected, READY at uptime %s", up);
 }
 
+/* Listening TCP ports, for the host's localhost forwarding: those bound to any address or to the
+ * loopback, from /proc/net/tcp (distributions share the VM's network namespace). Sent as PORTS
+ * (sorted, big-endian u16 each) when the set changes, and once after each connection of the host. */
+
+static size_t listening_ports(uint16_t *ports)
+{
+    FILE *f = fopen("/proc/net/tcp", "re");
+    if (!f) {
+        return 0;
+    }
+    char line[256];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned addr, port, state;
+        if (sscanf(line, " %*u: %8x:%4x %*8x:%*4x %2x", &addr, &port, &state) != 3 || state != 0x0A) {
+            continue;
+        }
+        if (addr != 0 && addr != 0x0100007Fu) {
+            continue; /* bound to another address of the guest: not the host's to reach */
+        }
+        size_t i = 0;
+        while (i < n && ports[i] < port) {
+            i++;
+        }
+        if ((i < n && ports[i] == port) || n == MAX_PORTS) {
+            continue;
+        }
+        memmove(ports + i + 1, ports + i, (n - i) * sizeof *ports);
+        ports[i] = (uint16_t)port;
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static void report_ports(void)
+{
+    uint16_t ports[MAX_PORTS];
+    size_t n = listening_ports(ports);
+    if (ports_sent && n == nsent_ports && memcmp(ports, sent_ports, n * sizeof *ports) == 0) {
+        return;
+    }
+    unsigned char payload[2 * MAX_PORTS];
+    for (size_t i = 0; i < n; i++) {
+        payload[2 * i] = (unsigned char)(ports[i] >> 8);
+        payload[2 * i + 1] = (unsigned char)ports[i];
+    }
+    send_frame(T_PORTS, 0, payload, (uint32_t)(2 * n));
+    memcpy(sent_ports, ports, n * sizeof *ports);
+    nsent_ports = n;
+    ports_sent = 1;
+}
+
 /* Checks whether the host side of the port is connected (virtio_console reports POLLHUP
  * while it is not) and handles a change. */
 static void check_connection(void)
@@ -1302,6 +1365,8 @@ static void check_connection(void)
         rx_reset();
         oq_head = oq_tail = 0;
         send_ready();
+        ports_sent = 0;
+        next_port_scan = 0;
         flush_port();
     } else if (!connected && port_connected) {
         port_disconnected();
@@ -1505,6 +1570,16 @@ int main(int argc, char **argv)
             timeout = DISCONNECTED_RECHECK_MS;
         }
         int64_t now = now_ms();
+        if (port_connected) {
+            if (now >= next_port_scan) {
+                report_ports();
+                next_port_scan = now + PORT_SCAN_MS;
+            }
+            int left = (int)(next_port_scan - now);
+            if (timeout < 0 || left < timeout) {
+                timeout = left;
+            }
+        }
         for (size_t i = 0; i < nchans; i++) {
             struct chan *c = chans[i];
             int can_read = out_credit(c) > 0 && oq_len() < OUTQ_HIGH;

@@ -46,6 +46,9 @@ public final class AgentConnection implements AutoCloseable {
     private volatile CompletableFuture<Map<String, Long>> pendingStats;
     private volatile CompletableFuture<Void> pendingPong;
     private final Object statsLock = new Object();
+    /** The guest's listening ports as last reported, and who wants to hear of changes (see {@link #onPorts}). */
+    private volatile int[] ports = new int[0];
+    private volatile java.util.function.Consumer<int[]> portsListener;
 
     private AgentConnection(String vmName, SocketChannel socket) {
         this.vmName = vmName;
@@ -239,10 +242,36 @@ public final class AgentConnection implements AutoCloseable {
                     p.complete(null);
                 }
             }
+            case AgentFrame.PORTS -> {
+                int[] now = parsePorts(f.payload());
+                ports = now;
+                java.util.function.Consumer<int[]> l = portsListener;
+                if (l != null) {
+                    l.accept(now.clone());
+                }
+            }
             case AgentFrame.LOG -> log.info("VM {} agent: {}", vmName,
                     new String(f.payload(), StandardCharsets.UTF_8).strip());
             default -> log.debug("VM {}: ignoring agent frame type {}", vmName, f.type());
         }
+    }
+
+    static int[] parsePorts(byte[] payload) {
+        int[] ports = new int[payload.length / 2];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = ((payload[2 * i] & 0xff) << 8) | (payload[2 * i + 1] & 0xff);
+        }
+        return ports;
+    }
+
+    /**
+     * Hears of the TCP ports guest processes listen on: at once with the last report, then whenever
+     * the agent reports a change (about a second after it happens). Called on the reader thread: the
+     * listener must not block. One listener; a new one replaces the old.
+     */
+    public void onPorts(java.util.function.Consumer<int[]> listener) {
+        portsListener = listener;
+        listener.accept(ports.clone());
     }
 
     static Map<String, Long> parseStats(String text) {

@@ -24,6 +24,8 @@ public record AgentFrame(int type, int channel, byte[] payload) {
     public static final int STATS = 0x14;
     public static final int PONG = 0x15;
     public static final int LOG = 0x16;
+    /** The TCP ports guest processes listen on (any address or loopback): big-endian u16 each, sorted. */
+    public static final int PORTS = 0x17;
 
     // Host -> guest.
     public static final int EXEC = 0x02;

@@ -14,6 +14,7 @@ import dev.uvm.core.lifecycle.WarmUp;
 import dev.uvm.core.reclaim.MemoryReclaimer;
 import dev.uvm.daemon.distro.DistroRegistry;
 import dev.uvm.daemon.distro.Distributions;
+import dev.uvm.daemon.forward.LocalhostForwarder;
 import dev.uvm.daemon.observe.MemorySampler;
 import dev.uvm.daemon.observe.MetricsListener;
 import dev.uvm.daemon.observe.ReclaimMetrics;
@@ -67,6 +68,8 @@ public final class Daemon {
     private ExecutorService workers;
     private ExecutorService handlers;
     private ScheduledExecutorService watchdog;
+    private ExecutorService forwarding;
+    private LocalhostForwarder forwarder;
     private Scheduler scheduler;
     private VmDriver driver;
     private ServerSocketChannel server;
@@ -119,8 +122,11 @@ public final class Daemon {
                 new VmDriverProvider.Places(Locations.imageDir(), dir.resolve("vms"), stateDir, Locations.cacheDir(),
                         config.daemon().consoleLogBytes()));
         metrics = new UvmMetrics(driver.name());
+        forwarding = Executors.newCachedThreadPool(named("forward"));
+        forwarder = new LocalhostForwarder(forwarding);
         scheduler = new Scheduler(config, driver, loop, workers, timers,
-                LifecycleListener.all(new TransitionLog(), new MetricsListener(metrics), pending));
+                LifecycleListener.all(new TransitionLog(), new MetricsListener(metrics), pending, forwarder));
+        forwarder.attach(scheduler);
         warmUp = new WarmUp(scheduler, loop, timers, new WarmUpMetrics(metrics), TimeZone.getDefault());
         reloader = new ConfigReloader(scheduler, warmUp, pending, config);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
@@ -128,7 +134,10 @@ public final class Daemon {
         distroRequests = new DistroRequests(scheduler, distributions, metrics, stateDir);
         distributions.registry().all().forEach(d -> metrics.distribution(d.name(), d.vm()).diskBytes(d.diskBytes()));
         VmDriver.Recovered found = driver.recover(config.vms());
-        found.running().forEach(scheduler::adopt);
+        found.running().forEach((vm, instance) -> {
+            scheduler.adopt(vm, instance);
+            forwarder.follow(vm, instance);
+        });
         found.savedBytes().forEach((vm, bytes) -> {
             scheduler.adoptSuspended(vm);
             metrics.vm(vm).savedBytes(bytes);
@@ -295,6 +304,8 @@ public final class Daemon {
             watcher.close();
         }
         metrics.close();
+        forwarder.close();
+        forwarding.shutdownNow();
         workers.shutdownNow();
         handlers.shutdownNow();
         watchdog.shutdownNow();

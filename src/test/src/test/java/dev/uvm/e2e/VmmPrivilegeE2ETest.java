@@ -65,9 +65,12 @@ class VmmPrivilegeE2ETest {
             assertEquals("2", st.get("Seccomp"), "seccomp filter mode");
             Path root = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "root"));
             assertTrue(root.toString().startsWith(d.dir.toString()) && root.endsWith("jail"), root.toString());
-            try (var inJail = Files.list(d.dir.resolve("vms/default/jail"))) {
-                assertEquals(List.of("proc"), inJail.map(p -> p.getFileName().toString()).toList(),
-                        "the jail holds only the mount point of /proc (bound in QEMU's own mount namespace)");
+            Path jail = d.dir.resolve("vms/default/jail");
+            try (var inJail = Files.walk(jail)) {
+                assertEquals(List.of("", "etc", "etc/resolv.conf", "proc"),
+                        inJail.map(p -> jail.relativize(p).toString()).sorted().toList(),
+                        "the jail holds only the mount point of /proc (bound in QEMU's own mount namespace) and the"
+                                + " host's resolvers for the NAT's DNS");
             }
             assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).lines().noneMatch(l -> l.contains("/jail/proc")),
                     "the host's mounts do not change");

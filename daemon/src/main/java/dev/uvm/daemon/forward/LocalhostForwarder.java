@@ -1,0 +1,162 @@
+package dev.uvm.daemon.forward;
+
+import dev.uvm.config.VmConfig;
+import dev.uvm.core.lifecycle.LifecycleListener;
+import dev.uvm.core.lifecycle.Scheduler;
+import dev.uvm.core.lifecycle.StopReason;
+import dev.uvm.vm.RunningVm;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Automatic localhost forwarding, as WSL's: a TCP port a guest process listens on (any address or
+ * the guest's loopback) is listened on at the host's 127.0.0.1 with the same number while the VM
+ * runs, and each connection is relayed to it through the guest agent's channel ({@link Relay}),
+ * which works the same on every backend. The agent reports its ports about once a second
+ * ({@code PORTS} frames); listeners follow the reports, and all of a VM's close when it stops or is
+ * saved. A port the host already uses is reported in the log once and skipped.
+ *
+ * <p>Threads: lifecycle callbacks arrive on the event loop and port reports on the agent's reader
+ * thread; both only hand work to {@code threads}, where the listeners are opened and closed (under
+ * this object's lock) and every accept loop and relay runs.
+ */
+public final class LocalhostForwarder implements LifecycleListener {
+    private static final Logger log = LoggerFactory.getLogger(LocalhostForwarder.class);
+
+    private volatile Scheduler scheduler;
+    private final ExecutorService threads;
+    /** Per VM name: its host listeners by port. Guarded by {@code this}. */
+    private final Map<String, Map<Integer, ServerSocketChannel>> listening = new HashMap<>();
+    /** Per VM name: the ports the host could not listen on (taken), warned about once. Guarded by {@code this}. */
+    private final Map<String, Set<Integer>> refused = new HashMap<>();
+    /** Per VM name: the instance whose reports count; reports of an older instance are ignored. */
+    private final Map<String, RunningVm> current = new ConcurrentHashMap<>();
+
+    public LocalhostForwarder(ExecutorService threads) {
+        this.threads = threads;
+    }
+
+    /** The scheduler connections open sessions with (it takes this forwarder as a listener, so it comes second). */
+    public void attach(Scheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /** Starts following a VM's listening ports (a VM adopted after a daemon restart, or one just booted). */
+    public void follow(String vm, RunningVm instance) {
+        current.put(vm, instance);
+        instance.agent().onPorts(ports -> threads.execute(() -> reconcile(vm, instance, ports)));
+    }
+
+    @Override
+    public void bootFinished(VmConfig vm, RunningVm instance, long millis) {
+        follow(vm.name(), instance);
+    }
+
+    @Override
+    public void restored(VmConfig vm, RunningVm instance, long millis, String error) {
+        if (error == null && instance != null) {
+            follow(vm.name(), instance);
+        }
+    }
+
+    @Override
+    public void stopped(VmConfig vm, StopReason reason, boolean forced, long stopMillis) {
+        forget(vm.name());
+    }
+
+    @Override
+    public void suspended(VmConfig vm, long millis, long bytes, String error) {
+        forget(vm.name());
+    }
+
+    private void forget(String vm) {
+        current.remove(vm);
+        threads.execute(() -> reconcile(vm, null, new int[0]));
+    }
+
+    /** Opens listeners for new ports and closes those of ports no longer listened on in the guest. */
+    private synchronized void reconcile(String vm, RunningVm instance, int[] ports) {
+        if (instance != null && current.get(vm) != instance) {
+            return; // a report of an instance that has stopped since
+        }
+        Set<Integer> wanted = new HashSet<>();
+        Arrays.stream(ports).forEach(wanted::add);
+        Map<Integer, ServerSocketChannel> open = listening.computeIfAbsent(vm, k -> new HashMap<>());
+        for (var it = open.entrySet().iterator(); it.hasNext();) {
+            var e = it.next();
+            if (!wanted.contains(e.getKey())) {
+                close(e.getValue());
+                it.remove();
+                log.info("VM {}: guest port {} closed; no longer forwarded from 127.0.0.1:{}", vm, e.getKey(), e.getKey());
+            }
+        }
+        Set<Integer> taken = refused.computeIfAbsent(vm, k -> new HashSet<>());
+        taken.retainAll(wanted);
+        for (int port : wanted) {
+            if (open.containsKey(port) || taken.contains(port)) {
+                continue;
+            }
+            try {
+                ServerSocketChannel server = ServerSocketChannel.open();
+                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+                open.put(port, server);
+                threads.execute(() -> accept(vm, port, server));
+                log.info("VM {}: guest port {} forwarded from 127.0.0.1:{}", vm, port, port);
+            } catch (IOException e) {
+                taken.add(port);
+                log.warn("VM {}: guest port {} is not forwarded: the host's 127.0.0.1:{} is in use or refused ({})",
+                        vm, port, port, e.getMessage());
+            }
+        }
+        if (open.isEmpty()) {
+            listening.remove(vm);
+        }
+    }
+
+    /** The ports forwarded for a VM now. */
+    public synchronized Set<Integer> forwarded(String vm) {
+        return Set.copyOf(listening.getOrDefault(vm, Map.of()).keySet());
+    }
+
+    private void accept(String vm, int port, ServerSocketChannel server) {
+        while (server.isOpen()) {
+            try {
+                SocketChannel client = server.accept();
+                threads.execute(() -> new Relay(scheduler, vm, port, client, threads).run());
+            } catch (IOException e) {
+                if (server.isOpen()) {
+                    log.warn("VM {}: accepting on 127.0.0.1:{} failed: {}", vm, port, e.getMessage());
+                    close(server);
+                }
+                return;
+            }
+        }
+    }
+
+    private static void close(ServerSocketChannel server) {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing a listener cannot fail in a way that matters here.
+        }
+    }
+
+    /** Closes every listener (the daemon stops). */
+    public synchronized void close() {
+        listening.values().forEach(m -> m.values().forEach(LocalhostForwarder::close));
+        listening.clear();
+        current.clear();
+    }
+}

@@ -1,0 +1,136 @@
+package dev.uvm.daemon.forward;
+
+import dev.uvm.agent.AgentChannel;
+import dev.uvm.agent.ChannelListener;
+import dev.uvm.agent.ExecRequest;
+import dev.uvm.core.lifecycle.Scheduler;
+import dev.uvm.core.lifecycle.Session;
+import dev.uvm.vm.RunningVm;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One forwarded connection: the host-side socket joined to a TCP connection the guest opens to
+ * {@code 127.0.0.1:port}, carried as a guest process's stdin and stdout over the agent channel
+ * ({@code nc}, so the agent needs no code of its own for it) with the channel's credit windows as
+ * flow control. While it is open the connection holds the VM like a background session, so the VM
+ * is not reclaimed under it.
+ *
+ * <p>Threads: {@link #run} carries guest-to-host bytes (taken from a queue the agent's reader
+ * thread fills, each chunk acknowledged once written to the socket); a second thread carries
+ * host-to-guest bytes, blocking on the guest's stdin credit. Either end closing ends both.
+ */
+final class Relay implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+    private static final byte[] END = new byte[0];
+    private static final long OPEN_TIMEOUT_SECONDS = 60;
+
+    private final Scheduler scheduler;
+    private final String vm;
+    private final int port;
+    private final SocketChannel client;
+    private final ExecutorService threads;
+    private final BlockingQueue<byte[]> toClient = new LinkedBlockingQueue<>();
+
+    Relay(Scheduler scheduler, String vm, int port, SocketChannel client, ExecutorService threads) {
+        this.scheduler = scheduler;
+        this.vm = vm;
+        this.port = port;
+        this.client = client;
+        this.threads = threads;
+    }
+
+    @Override
+    public void run() {
+        Session session = new Session(Session.Kind.BACKGROUND, lost -> closeClient());
+        try {
+            RunningVm instance = scheduler.open(vm, session).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            AgentChannel channel = instance.agent().exec(
+                    ExecRequest.of(List.of("nc", "127.0.0.1", Integer.toString(port))), new ChannelListener() {
+                        @Override
+                        public void onStdout(byte[] data) {
+                            toClient.add(data);
+                        }
+
+                        @Override
+                        public void onStderr(byte[] data) {
+                            log.debug("VM {}: forwarding port {}: {}", vm, port, new String(data).strip());
+                        }
+
+                        @Override
+                        public void onExit(int status) {
+                            toClient.add(END);
+                        }
+
+                        @Override
+                        public void onBroken(String reason) {
+                            toClient.add(END);
+                        }
+                    });
+            threads.execute(() -> toGuest(channel));
+            toHost(channel);
+        } catch (ExecutionException | TimeoutException | IOException e) {
+            log.info("VM {}: a connection to forwarded port {} could not reach the guest: {}", vm, port,
+                    e instanceof TimeoutException ? "the VM did not come up in time" : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closeClient();
+            scheduler.close(vm, session);
+        }
+    }
+
+    private void toHost(AgentChannel channel) throws InterruptedException {
+        try {
+            while (true) {
+                byte[] data = toClient.take();
+                if (data == END) {
+                    return;
+                }
+                ByteBuffer buf = ByteBuffer.wrap(data);
+                while (buf.hasRemaining()) {
+                    client.write(buf);
+                }
+                channel.acknowledgeOutput(data.length);
+            }
+        } catch (IOException e) {
+            // The host side closed: the guest process ends with the channel.
+            try {
+                channel.signal(15);
+            } catch (IOException ignored) {
+                // The channel is gone already.
+            }
+        }
+    }
+
+    private void toGuest(AgentChannel channel) {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        try {
+            while (client.read(buf) >= 0) {
+                channel.writeStdin(buf.array(), 0, buf.position());
+                buf.clear();
+            }
+            channel.closeStdin();
+        } catch (IOException e) {
+            // Either end closed; the other thread ends the relay.
+        }
+    }
+
+    private void closeClient() {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // Nothing more to do.
+        }
+    }
+}

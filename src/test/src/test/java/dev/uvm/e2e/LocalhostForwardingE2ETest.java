@@ -1,0 +1,96 @@
+package dev.uvm.e2e;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Automatic localhost forwarding: a server a guest process starts is reachable on the host's
+ * 127.0.0.1 with the same port (and on the loopback only), serves many connections at once, and
+ * the host port closes when the guest server exits.
+ */
+class LocalhostForwardingE2ETest {
+    private static final int CONCURRENT = 50;
+
+    @Test
+    void aGuestServer_isReachableOnTheHostsLoopback_manyAtOnce_andItsPortClosesWithIt() throws Exception {
+        try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\n").start()) {
+            int port = PrometheusServer.freePort();
+            assertEquals(0, d.uvm("run", "--", "sh", "-c",
+                    "mkdir -p /tmp/www && echo hello from the guest > /tmp/www/index.html").exit());
+            UvmDaemon.Result job = d.uvm("run", "--detach", "--", "httpd", "-f", "-p", "0.0.0.0:" + port,
+                    "-h", "/tmp/www");
+            assertEquals(0, job.exit(), job.toString());
+
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            URI uri = URI.create("http://127.0.0.1:" + port + "/index.html");
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                    http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body()
+                            .equals("hello from the guest\n"));
+            assertTrue(List.of("0100007F", "0000000000000000FFFF00000100007F").contains(hostListenerAddress(port)),
+                    "bound on the host's loopback only: " + hostListenerAddress(port));
+
+            List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+            for (int i = 0; i < CONCURRENT; i++) {
+                all.add(http.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            for (CompletableFuture<HttpResponse<String>> f : all) {
+                assertEquals("hello from the guest\n", f.get().body());
+            }
+
+            // Each open connection held the VM as a background session; the server's job is the one left.
+            await().atMost(Duration.ofSeconds(30)).until(() -> backgroundSessions(d) == 1);
+
+            assertEquals(0, d.uvm("kill", job.stdout().strip()).exit());
+            await().atMost(Duration.ofSeconds(10)).until(() -> refused(port));
+            await().atMost(Duration.ofSeconds(30)).until(() -> backgroundSessions(d) == 0);
+            assertTrue(d.log().contains("guest port " + port + " closed"), d.log());
+        }
+    }
+
+    /**
+     * The local address (hex, as /proc/net/tcp and tcp6 show it) of the host's listener on
+     * {@code port}: {@code 0100007F} for 127.0.0.1, or that address mapped into IPv6.
+     */
+    private static String hostListenerAddress(int port) throws IOException {
+        String hexPort = String.format(":%04X ", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && (f[1] + " ").endsWith(hexPort) && f[3].equals("0A")) {
+                    return f[1].substring(0, f[1].indexOf(':'));
+                }
+            }
+        }
+        return "none";
+    }
+
+    private static int backgroundSessions(UvmDaemon d) throws Exception {
+        return d.list().get("default").get("backgroundSessions").asInt();
+    }
+
+    private static boolean refused(int port) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        }
+    }
+}
