@@ -113,6 +113,7 @@ final class ConfigAssembler {
         List<String> keepAlive = d.keepAlive();
         long disk = d.diskBytes();
         NetworkingMode networking = d.networkingMode();
+        boolean forwarding = d.localhostForwarding();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -143,6 +144,7 @@ final class ConfigAssembler {
                 case KEEP_ALIVE -> keepAlive = castList(x);
                 case DISK_SIZE -> disk = (Long) x;
                 case NETWORKING_MODE -> networking = (NetworkingMode) x;
+                case LOCALHOST_FORWARDING -> forwarding = (Boolean) x;
                 default -> throw new IllegalStateException("not a VM key: " + s.key());
             }
         }
@@ -159,7 +161,7 @@ final class ConfigAssembler {
         }
         HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly, shareCache);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
-                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking);
+                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking, forwarding);
     }
 
     @SuppressWarnings("unchecked")

@@ -74,7 +74,9 @@ public enum ConfigKey {
     DISK_SIZE("diskSize", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] defaultVhdSize", "size", "64GB (sparse)",
             v -> ValueSyntax.formatSize(v.diskBytes()), null, "defaultVhdSize"),
     NETWORKING_MODE("networkingMode", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] networkingMode", "nat | none", "nat",
-            v -> v.networkingMode().name().toLowerCase(Locale.ROOT), null);
+            v -> v.networkingMode().name().toLowerCase(Locale.ROOT), null),
+    LOCALHOST_FORWARDING("localhostForwarding", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] localhostForwarding", "boolean",
+            "true", v -> Boolean.toString(v.localhostForwarding()), null);
 
     /** Which section a key belongs to. */
     public enum Scope { DAEMON, VM }

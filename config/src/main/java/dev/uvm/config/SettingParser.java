@@ -78,6 +78,7 @@ final class SettingParser {
                 case IDLE_ACTION -> IdleAction.valueOf(oneOf(s.value(), "shutdown", "suspend").toUpperCase(Locale.ROOT));
                 case PREWARM, KEEP_ALIVE -> CronList.parse(s.value());
                 case NETWORKING_MODE -> networkingMode(s.value());
+                case LOCALHOST_FORWARDING -> ValueSyntax.parseBoolean(s.value());
                 case DISK_SIZE -> within(ValueSyntax.parseSize(s.value()), MIN_DISK_BYTES, MAX_DISK_BYTES,
                         "must be from 1GB to 16TB (the disk is sparse: only what the distributions use takes space)");
             };

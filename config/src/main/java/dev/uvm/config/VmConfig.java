@@ -27,13 +27,14 @@ import java.util.List;
  * @param diskBytes             size of the VM's data disk, which holds its distributions (sparse: the
  *                              host stores only what is used)
  * @param networkingMode        the guest's network: NAT behind the host, or none
+ * @param localhostForwarding   whether TCP ports guest processes listen on are forwarded from the host's loopback
  */
 public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
                        HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
                        IdleAction idleAction, List<String> prewarm, List<String> keepAlive, long diskBytes,
-                       NetworkingMode networkingMode) {
+                       NetworkingMode networkingMode, boolean localhostForwarding) {
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
@@ -51,7 +52,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         keepAlive = List.copyOf(keepAlive);
     }
 
-    /** With the default network (NAT). */
+    /** With the default network (NAT, localhost forwarding on). */
     public VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd, String kernelCommandLine,
                     long vmIdleTimeoutMillis, long bootTimeoutMillis, long shutdownTimeoutMillis, long swapBytes,
                     MemoryReclaim autoMemoryReclaim, HostShare hostShare, double reclaimIdleCpuPercent,
@@ -59,7 +60,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                     long diskBytes) {
         this(name, memoryBytes, processors, kernel, initrd, kernelCommandLine, vmIdleTimeoutMillis, bootTimeoutMillis,
                 shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare, reclaimIdleCpuPercent,
-                reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes, NetworkingMode.NAT);
+                reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes, NetworkingMode.NAT, true);
     }
 
     /** The built-in defaults for a VM of the given name. */
@@ -68,7 +69,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
                 0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
                 DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES,
-                NetworkingMode.NAT);
+                NetworkingMode.NAT, true);
     }
 
     public VmConfig withName(String newName) {
@@ -76,14 +77,14 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes,
                 autoMemoryReclaim, hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction,
                 prewarm, keepAlive, diskBytes,
-                networkingMode);
+                networkingMode, localhostForwarding);
     }
 
     public VmConfig withIdleTimeout(long millis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
-                networkingMode);
+                networkingMode, localhostForwarding);
     }
 
     /** A copy with another amount of guest memory. */
@@ -91,7 +92,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, bytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
-                networkingMode);
+                networkingMode, localhostForwarding);
     }
 
     /** A copy with another reclaim mode and idle detection. */
@@ -99,7 +100,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, mode, hostShare,
                 idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
-                networkingMode);
+                networkingMode, localhostForwarding);
     }
 
     /** A copy with another idle action and warm-up schedules. */
@@ -107,6 +108,6 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim,
                 hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron, diskBytes,
-                networkingMode);
+                networkingMode, localhostForwarding);
     }
 }

@@ -12,7 +12,7 @@ final class WslCompat {
     /** {@code [wsl2]} and {@code [experimental]} keys of WSL that uvm does not implement (lower case). */
     private static final Set<String> UNSUPPORTED_KEYS = lower(Set.of(
             "kernelModules", "loadKernelModules", "loadDefaultKernelModules", "debugConsole",
-            "debugConsoleLogFile", "earlyBootLogging", "swapFile", "localhostForwarding",
+            "debugConsoleLogFile", "earlyBootLogging", "swapFile",
             "nestedVirtualization", "virtio9p", "virtiofs", "virtio", "kernelDebugPort", "gpuSupport",
             "guiApplications", "systemDistro", "telemetry", "distributionStartTimeout",
             "hostFileSystemAccess", "mountDeviceTimeout", "hardwarePerformanceCounters",

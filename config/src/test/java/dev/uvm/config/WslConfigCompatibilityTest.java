@@ -4,6 +4,8 @@ import static dev.uvm.config.TestConfigs.parse;
 import static dev.uvm.config.TestConfigs.warnings;
 import static dev.uvm.config.ValueSyntax.GIB;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
@@ -52,12 +54,13 @@ class WslConfigCompatibilityTest {
         assertEquals("sysctl.vm.swappiness=10 cgroup_no_v1=all", vm.kernelCommandLine());
         assertEquals(MemoryReclaim.GRADUAL, vm.autoMemoryReclaim());
         assertEquals(VmConfig.DEFAULT_IDLE_TIMEOUT_MILLIS, vm.vmIdleTimeoutMillis());
+        assertTrue(vm.localhostForwarding());
+        assertFalse(parse("[wsl2]\nlocalhostForwarding = false\n").config().vm("default").localhostForwarding());
     }
 
     @Test
     void realWslconfig_unsupportedKeys_warnNotSupportedIgnored() throws ConfigException {
         assertEquals(List.of(
-                "localhostForwarding = true at uvm.conf:14: not supported by uvm, ignored",
                 "nestedVirtualization = false at uvm.conf:19: not supported by uvm, ignored",
                 "debugConsole = false at uvm.conf:22: not supported by uvm, ignored",
                 "sparseVhd = true at uvm.conf:26: not supported by uvm, ignored"), warnings(REAL_WSLCONFIG));
@@ -72,8 +75,8 @@ class WslConfigCompatibilityTest {
 
     @Test
     void unsupportedWslKeys_matchedIgnoringCase_asWslDoes() throws ConfigException {
-        assertEquals(List.of("localhostforwarding = false at uvm.conf:2: not supported by uvm, ignored"),
-                warnings("[wsl2]\nlocalhostforwarding = false\n"));
+        assertEquals(List.of("nestedvirtualization = false at uvm.conf:2: not supported by uvm, ignored"),
+                warnings("[wsl2]\nnestedvirtualization = false\n"));
     }
 
     @Test

@@ -123,7 +123,7 @@ public final class Daemon {
                         config.daemon().consoleLogBytes()));
         metrics = new UvmMetrics(driver.name());
         forwarding = Executors.newCachedThreadPool(named("forward"));
-        forwarder = new LocalhostForwarder(forwarding);
+        forwarder = new LocalhostForwarder(forwarding, metrics);
         scheduler = new Scheduler(config, driver, loop, workers, timers,
                 LifecycleListener.all(new TransitionLog(), new MetricsListener(metrics), pending, forwarder));
         forwarder.attach(scheduler);
@@ -136,7 +136,9 @@ public final class Daemon {
         VmDriver.Recovered found = driver.recover(config.vms());
         found.running().forEach((vm, instance) -> {
             scheduler.adopt(vm, instance);
-            forwarder.follow(vm, instance);
+            if (config.vm(vm) != null && config.vm(vm).localhostForwarding()) {
+                forwarder.follow(vm, instance);
+            }
         });
         found.savedBytes().forEach((vm, bytes) -> {
             scheduler.adoptSuspended(vm);

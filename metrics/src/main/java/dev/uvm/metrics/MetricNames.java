@@ -72,4 +72,10 @@ public final class MetricNames {
     public static final String DISTRIBUTION_DISK = "uvm.distribution.disk";
     /** {@code uvm_distribution_running}, labels {@code distribution}, {@code vm}: 1 while it runs. */
     public static final String DISTRIBUTION_RUNNING = "uvm.distribution.running";
+    /** {@code uvm_forward_open}, labels {@code vm}, {@code port}: forwarded connections open now. */
+    public static final String FORWARD_OPEN = "uvm.forward.open";
+    /** {@code uvm_forward_connections_total}, labels {@code vm}, {@code port}: connections accepted. */
+    public static final String FORWARD_CONNECTIONS = "uvm.forward.connections";
+    /** {@code uvm_forward_bytes_total}, labels {@code vm}, {@code port}, {@code direction}: bytes relayed. */
+    public static final String FORWARD_BYTES = "uvm.forward.bytes";
 }

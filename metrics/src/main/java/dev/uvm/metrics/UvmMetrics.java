@@ -27,6 +27,7 @@ public final class UvmMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Map<String, VmMetrics> vms = new ConcurrentHashMap<>();
     private final Map<String, DistroMetrics> distributions = new ConcurrentHashMap<>();
+    private final Map<String, ForwardMetrics> forwards = new ConcurrentHashMap<>();
     private final String backend;
     private HTTPServer server;
 
@@ -53,6 +54,11 @@ public final class UvmMetrics implements AutoCloseable {
     /** The meters of a VM, created (all at their zero values) on first use. */
     public VmMetrics vm(String name) {
         return vms.computeIfAbsent(name, n -> new VmMetrics(registry, n, backend));
+    }
+
+    /** The meters of a VM's forwarded port, created on first use. */
+    public ForwardMetrics forwarding(String vm, int port) {
+        return forwards.computeIfAbsent(vm + ":" + port, k -> new ForwardMetrics(registry, vm, port));
     }
 
     /** The meters of a registered distribution, created on first use. */

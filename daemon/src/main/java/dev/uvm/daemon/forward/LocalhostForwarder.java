@@ -4,6 +4,7 @@ import dev.uvm.config.VmConfig;
 import dev.uvm.core.lifecycle.LifecycleListener;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.StopReason;
+import dev.uvm.metrics.UvmMetrics;
 import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,6 +38,7 @@ public final class LocalhostForwarder implements LifecycleListener {
 
     private volatile Scheduler scheduler;
     private final ExecutorService threads;
+    private final UvmMetrics metrics;
     /** Per VM name: its host listeners by port. Guarded by {@code this}. */
     private final Map<String, Map<Integer, ServerSocketChannel>> listening = new HashMap<>();
     /** Per VM name: the ports the host could not listen on (taken), warned about once. Guarded by {@code this}. */
@@ -44,8 +46,9 @@ public final class LocalhostForwarder implements LifecycleListener {
     /** Per VM name: the instance whose reports count; reports of an older instance are ignored. */
     private final Map<String, RunningVm> current = new ConcurrentHashMap<>();
 
-    public LocalhostForwarder(ExecutorService threads) {
+    public LocalhostForwarder(ExecutorService threads, UvmMetrics metrics) {
         this.threads = threads;
+        this.metrics = metrics;
     }
 
     /** The scheduler connections open sessions with (it takes this forwarder as a listener, so it comes second). */
@@ -61,12 +64,14 @@ public final class LocalhostForwarder implements LifecycleListener {
 
     @Override
     public void bootFinished(VmConfig vm, RunningVm instance, long millis) {
-        follow(vm.name(), instance);
+        if (vm.localhostForwarding()) {
+            follow(vm.name(), instance);
+        }
     }
 
     @Override
     public void restored(VmConfig vm, RunningVm instance, long millis, String error) {
-        if (error == null && instance != null) {
+        if (error == null && instance != null && vm.localhostForwarding()) {
             follow(vm.name(), instance);
         }
     }
@@ -134,7 +139,7 @@ public final class LocalhostForwarder implements LifecycleListener {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                threads.execute(() -> new Relay(scheduler, vm, port, client, threads).run());
+                threads.execute(() -> new Relay(scheduler, vm, port, client, threads, metrics.forwarding(vm, port)).run());
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("VM {}: accepting on 127.0.0.1:{} failed: {}", vm, port, e.getMessage());

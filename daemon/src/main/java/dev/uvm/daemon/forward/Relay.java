@@ -5,6 +5,7 @@ import dev.uvm.agent.ChannelListener;
 import dev.uvm.agent.ExecRequest;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
+import dev.uvm.metrics.ForwardMetrics;
 import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -40,19 +41,23 @@ final class Relay implements Runnable {
     private final int port;
     private final SocketChannel client;
     private final ExecutorService threads;
+    private final ForwardMetrics metrics;
     private final BlockingQueue<byte[]> toClient = new LinkedBlockingQueue<>();
 
-    Relay(Scheduler scheduler, String vm, int port, SocketChannel client, ExecutorService threads) {
+    Relay(Scheduler scheduler, String vm, int port, SocketChannel client, ExecutorService threads,
+          ForwardMetrics metrics) {
         this.scheduler = scheduler;
         this.vm = vm;
         this.port = port;
         this.client = client;
         this.threads = threads;
+        this.metrics = metrics;
     }
 
     @Override
     public void run() {
         Session session = new Session(Session.Kind.BACKGROUND, lost -> closeClient());
+        metrics.opened();
         try {
             RunningVm instance = scheduler.open(vm, session).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             AgentChannel channel = instance.agent().exec(
@@ -87,6 +92,7 @@ final class Relay implements Runnable {
         } finally {
             closeClient();
             scheduler.close(vm, session);
+            metrics.closed();
         }
     }
 
@@ -102,6 +108,7 @@ final class Relay implements Runnable {
                     client.write(buf);
                 }
                 channel.acknowledgeOutput(data.length);
+                metrics.toHost(data.length);
             }
         } catch (IOException e) {
             // The host side closed: the guest process ends with the channel.
@@ -118,6 +125,7 @@ final class Relay implements Runnable {
         try {
             while (client.read(buf) >= 0) {
                 channel.writeStdin(buf.array(), 0, buf.position());
+                metrics.toGuest(buf.position());
                 buf.clear();
             }
             channel.closeStdin();

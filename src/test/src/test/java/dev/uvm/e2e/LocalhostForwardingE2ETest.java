@@ -23,15 +23,22 @@ import org.junit.jupiter.api.Test;
 /**
  * Automatic localhost forwarding: a server a guest process starts is reachable on the host's
  * 127.0.0.1 with the same port (and on the loopback only), serves many connections at once, and
- * the host port closes when the guest server exits.
+ * the host port closes when the guest server exits; a VM with {@code localhostForwarding = false} keeps
+ * its ports to itself.
  */
 class LocalhostForwardingE2ETest {
     private static final int CONCURRENT = 50;
 
     @Test
     void aGuestServer_isReachableOnTheHostsLoopback_manyAtOnce_andItsPortClosesWithIt() throws Exception {
-        try (UvmDaemon d = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\n").start()) {
+        String metrics = "127.0.0.1:" + PrometheusServer.freePort();
+        try (UvmDaemon d = new UvmDaemon("[daemon]\nmetricsAddress = " + metrics
+                + "\n[vm]\nvmIdleTimeout = 600000\n[vm.quiet]\nlocalhostForwarding = false\n").start()) {
             int port = PrometheusServer.freePort();
+            int quietPort = PrometheusServer.freePort();
+            UvmDaemon.Result quiet = d.uvm("run", "--vm", "quiet", "--detach", "--", "httpd", "-f", "-p",
+                    "0.0.0.0:" + quietPort, "-h", "/tmp");
+            assertEquals(0, quiet.exit(), quiet.toString());
             assertEquals(0, d.uvm("run", "--", "sh", "-c",
                     "mkdir -p /tmp/www && echo hello from the guest > /tmp/www/index.html").exit());
             UvmDaemon.Result job = d.uvm("run", "--detach", "--", "httpd", "-f", "-p", "0.0.0.0:" + port,
@@ -45,6 +52,10 @@ class LocalhostForwardingE2ETest {
                             .equals("hello from the guest\n"));
             assertTrue(List.of("0100007F", "0000000000000000FFFF00000100007F").contains(hostListenerAddress(port)),
                     "bound on the host's loopback only: " + hostListenerAddress(port));
+            // The quiet VM's server has listened since before the default VM's did, whose port is forwarded now.
+            assertTrue(d.uvm("run", "--vm", "quiet", "--", "sh", "-c", "netstat -ltn | grep -q :" + quietPort).exit() == 0,
+                    "the quiet VM's server listens in its guest");
+            assertTrue(refused(quietPort), "localhostForwarding = false: not forwarded");
 
             List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
             for (int i = 0; i < CONCURRENT; i++) {
@@ -57,6 +68,12 @@ class LocalhostForwardingE2ETest {
 
             // Each open connection held the VM as a background session; the server's job is the one left.
             await().atMost(Duration.ofSeconds(30)).until(() -> backgroundSessions(d) == 1);
+            String scrape = MetricsE2ETest.scrape(metrics);
+            String series = "{port=\"" + port + "\",vm=\"default\",}";
+            assertTrue(MetricsE2ETest.sample(scrape, "uvm_forward_connections_total" + series) >= CONCURRENT + 1, scrape);
+            assertEquals(0, MetricsE2ETest.sample(scrape, "uvm_forward_open" + series));
+            assertTrue(MetricsE2ETest.sample(scrape, "uvm_forward_bytes_total{direction=\"to_host\",port=\"" + port
+                    + "\",vm=\"default\",}") >= (CONCURRENT + 1) * "hello from the guest\n".length(), scrape);
 
             assertEquals(0, d.uvm("kill", job.stdout().strip()).exit());
             await().atMost(Duration.ofSeconds(10)).until(() -> refused(port));
