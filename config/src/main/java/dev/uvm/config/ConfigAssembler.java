@@ -114,6 +114,7 @@ final class ConfigAssembler {
         long disk = d.diskBytes();
         NetworkingMode networking = d.networkingMode();
         boolean forwarding = d.localhostForwarding();
+        long forwardIdle = d.forwardIdleTimeoutMillis();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -145,6 +146,7 @@ final class ConfigAssembler {
                 case DISK_SIZE -> disk = (Long) x;
                 case NETWORKING_MODE -> networking = (NetworkingMode) x;
                 case LOCALHOST_FORWARDING -> forwarding = (Boolean) x;
+                case FORWARD_IDLE_TIMEOUT -> forwardIdle = (Long) x;
                 default -> throw new IllegalStateException("not a VM key: " + s.key());
             }
         }
@@ -161,7 +163,7 @@ final class ConfigAssembler {
         }
         HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly, shareCache);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
-                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking, forwarding);
+                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking, forwarding, forwardIdle);
     }
 
     @SuppressWarnings("unchecked")

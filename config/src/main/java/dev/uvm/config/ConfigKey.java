@@ -76,7 +76,9 @@ public enum ConfigKey {
     NETWORKING_MODE("networkingMode", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] networkingMode", "nat | none", "nat",
             v -> v.networkingMode().name().toLowerCase(Locale.ROOT), null),
     LOCALHOST_FORWARDING("localhostForwarding", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] localhostForwarding", "boolean",
-            "true", v -> Boolean.toString(v.localhostForwarding()), null);
+            "true", v -> Boolean.toString(v.localhostForwarding()), null),
+    FORWARD_IDLE_TIMEOUT("forwardIdleTimeout", Scope.VM, TakesEffect.NEXT_BOOT, null, "duration", "5min",
+            v -> ValueSyntax.formatDuration(v.forwardIdleTimeoutMillis()), null);
 
     /** Which section a key belongs to. */
     public enum Scope { DAEMON, VM }

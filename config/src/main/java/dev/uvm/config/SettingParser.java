@@ -79,6 +79,8 @@ final class SettingParser {
                 case PREWARM, KEEP_ALIVE -> CronList.parse(s.value());
                 case NETWORKING_MODE -> networkingMode(s.value());
                 case LOCALHOST_FORWARDING -> ValueSyntax.parseBoolean(s.value());
+                case FORWARD_IDLE_TIMEOUT -> within(ValueSyntax.parseDuration(s.value()), 1_000, 24 * 3_600_000L,
+                        "must be from 1s to 24h");
                 case DISK_SIZE -> within(ValueSyntax.parseSize(s.value()), MIN_DISK_BYTES, MAX_DISK_BYTES,
                         "must be from 1GB to 16TB (the disk is sparse: only what the distributions use takes space)");
             };

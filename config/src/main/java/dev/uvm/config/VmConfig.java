@@ -28,13 +28,14 @@ import java.util.List;
  *                              host stores only what is used)
  * @param networkingMode        the guest's network: NAT behind the host, or none
  * @param localhostForwarding   whether TCP ports guest processes listen on are forwarded from the host's loopback
+ * @param forwardIdleTimeoutMillis how long a forwarded connection may carry no byte before the daemon closes it
  */
 public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
                        HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
                        IdleAction idleAction, List<String> prewarm, List<String> keepAlive, long diskBytes,
-                       NetworkingMode networkingMode, boolean localhostForwarding) {
+                       NetworkingMode networkingMode, boolean localhostForwarding, long forwardIdleTimeoutMillis) {
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
@@ -46,6 +47,8 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
     public static final long DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS = 30_000;
     /** The data disk's default size, as WSL's {@code defaultVhdSize}: 64 GiB, sparse. */
     public static final long DEFAULT_DISK_BYTES = 64L << 30;
+    /** Longer than a browser keeps an idle keep-alive connection (Chrome: 5 minutes), so scale-to-zero still works. */
+    public static final long DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS = 5 * 60_000;
 
     public VmConfig {
         prewarm = List.copyOf(prewarm);
@@ -60,7 +63,8 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                     long diskBytes) {
         this(name, memoryBytes, processors, kernel, initrd, kernelCommandLine, vmIdleTimeoutMillis, bootTimeoutMillis,
                 shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare, reclaimIdleCpuPercent,
-                reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes, NetworkingMode.NAT, true);
+                reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes, NetworkingMode.NAT, true,
+                DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS);
     }
 
     /** The built-in defaults for a VM of the given name. */
@@ -69,7 +73,8 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
                 0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
                 DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES,
-                NetworkingMode.NAT, true);
+                NetworkingMode.NAT, true,
+                DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS);
     }
 
     public VmConfig withName(String newName) {
@@ -77,14 +82,16 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes,
                 autoMemoryReclaim, hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction,
                 prewarm, keepAlive, diskBytes,
-                networkingMode, localhostForwarding);
+                networkingMode, localhostForwarding,
+                forwardIdleTimeoutMillis);
     }
 
     public VmConfig withIdleTimeout(long millis) {
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
-                networkingMode, localhostForwarding);
+                networkingMode, localhostForwarding,
+                forwardIdleTimeoutMillis);
     }
 
     /** A copy with another amount of guest memory. */
@@ -92,7 +99,8 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, bytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
-                networkingMode, localhostForwarding);
+                networkingMode, localhostForwarding,
+                forwardIdleTimeoutMillis);
     }
 
     /** A copy with another reclaim mode and idle detection. */
@@ -100,7 +108,8 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, mode, hostShare,
                 idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
-                networkingMode, localhostForwarding);
+                networkingMode, localhostForwarding,
+                forwardIdleTimeoutMillis);
     }
 
     /** A copy with another idle action and warm-up schedules. */
@@ -108,6 +117,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         return new VmConfig(name, memoryBytes, processors, kernel, initrd, kernelCommandLine,
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim,
                 hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron, diskBytes,
-                networkingMode, localhostForwarding);
+                networkingMode, localhostForwarding,
+                forwardIdleTimeoutMillis);
     }
 }

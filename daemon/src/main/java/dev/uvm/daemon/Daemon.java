@@ -137,7 +137,7 @@ public final class Daemon {
         found.running().forEach((vm, instance) -> {
             scheduler.adopt(vm, instance);
             if (config.vm(vm) != null && config.vm(vm).localhostForwarding()) {
-                forwarder.follow(vm, instance);
+                forwarder.follow(config.vm(vm), instance);
             }
         });
         found.savedBytes().forEach((vm, bytes) -> {

@@ -45,6 +45,8 @@ public final class LocalhostForwarder implements LifecycleListener {
     private final Map<String, Set<Integer>> refused = new HashMap<>();
     /** Per VM name: the instance whose reports count; reports of an older instance are ignored. */
     private final Map<String, RunningVm> current = new ConcurrentHashMap<>();
+    /** Per VM name: how long its forwarded connections may stay silent (forwardIdleTimeout of the config it runs with). */
+    private final Map<String, Long> idleTimeouts = new ConcurrentHashMap<>();
 
     public LocalhostForwarder(ExecutorService threads, UvmMetrics metrics) {
         this.threads = threads;
@@ -57,7 +59,9 @@ public final class LocalhostForwarder implements LifecycleListener {
     }
 
     /** Starts following a VM's listening ports (a VM adopted after a daemon restart, or one just booted). */
-    public void follow(String vm, RunningVm instance) {
+    public void follow(VmConfig config, RunningVm instance) {
+        String vm = config.name();
+        idleTimeouts.put(vm, config.forwardIdleTimeoutMillis());
         current.put(vm, instance);
         instance.agent().onPorts(ports -> threads.execute(() -> reconcile(vm, instance, ports)));
     }
@@ -65,14 +69,14 @@ public final class LocalhostForwarder implements LifecycleListener {
     @Override
     public void bootFinished(VmConfig vm, RunningVm instance, long millis) {
         if (vm.localhostForwarding()) {
-            follow(vm.name(), instance);
+            follow(vm, instance);
         }
     }
 
     @Override
     public void restored(VmConfig vm, RunningVm instance, long millis, String error) {
         if (error == null && instance != null && vm.localhostForwarding()) {
-            follow(vm.name(), instance);
+            follow(vm, instance);
         }
     }
 
@@ -139,7 +143,9 @@ public final class LocalhostForwarder implements LifecycleListener {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                threads.execute(() -> new Relay(scheduler, vm, port, client, threads, metrics.forwarding(vm, port)).run());
+                long idle = idleTimeouts.getOrDefault(vm, VmConfig.DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS);
+                threads.execute(() -> new Relay(scheduler, vm, port, client, threads, metrics.forwarding(vm, port), idle)
+                        .run());
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("VM {}: accepting on 127.0.0.1:{} failed: {}", vm, port, e.getMessage());

@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: {@link #run} carries guest-to-host bytes (taken from a queue the agent's reader
  * thread fills, each chunk acknowledged once written to the socket); a second thread carries
- * host-to-guest bytes, blocking on the guest's stdin credit. Either end closing ends both.
+ * host-to-guest bytes, blocking on the guest's stdin credit. Either end closing ends both. The first
+ * thread also ends a connection that carried nothing either way for {@code forwardIdleTimeout}, so
+ * a client that connects and stays silent does not hold the VM up for ever.
  */
 final class Relay implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
     private static final byte[] END = new byte[0];
     private static final long OPEN_TIMEOUT_SECONDS = 60;
+    private static final long IDLE_CHECK_MILLIS = 500;
 
     private final Scheduler scheduler;
     private final String vm;
@@ -42,10 +45,14 @@ final class Relay implements Runnable {
     private final SocketChannel client;
     private final ExecutorService threads;
     private final ForwardMetrics metrics;
+    private final long idleMillis;
     private final BlockingQueue<byte[]> toClient = new LinkedBlockingQueue<>();
+    /** When a byte last went either way (System.nanoTime). */
+    private volatile long lastActivity = System.nanoTime();
 
     Relay(Scheduler scheduler, String vm, int port, SocketChannel client, ExecutorService threads,
-          ForwardMetrics metrics) {
+          ForwardMetrics metrics, long idleMillis) {
+        this.idleMillis = idleMillis;
         this.scheduler = scheduler;
         this.vm = vm;
         this.port = port;
@@ -99,7 +106,17 @@ final class Relay implements Runnable {
     private void toHost(AgentChannel channel) throws InterruptedException {
         try {
             while (true) {
-                byte[] data = toClient.take();
+                byte[] data = toClient.poll(IDLE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+                if (data == null) {
+                    if (System.nanoTime() - lastActivity > idleMillis * 1_000_000) {
+                        log.info("VM {}: closed a connection to forwarded port {} that carried nothing for {} ms"
+                                + " (forwardIdleTimeout)", vm, port, idleMillis);
+                        channel.signal(15);
+                        return;
+                    }
+                    continue;
+                }
+                lastActivity = System.nanoTime();
                 if (data == END) {
                     return;
                 }
@@ -124,6 +141,7 @@ final class Relay implements Runnable {
         ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
         try {
             while (client.read(buf) >= 0) {
+                lastActivity = System.nanoTime();
                 channel.writeStdin(buf.array(), 0, buf.position());
                 metrics.toGuest(buf.position());
                 buf.clear();

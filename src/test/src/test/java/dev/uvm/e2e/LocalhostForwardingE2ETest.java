@@ -33,7 +33,8 @@ class LocalhostForwardingE2ETest {
     void aGuestServer_isReachableOnTheHostsLoopback_manyAtOnce_andItsPortClosesWithIt() throws Exception {
         String metrics = "127.0.0.1:" + PrometheusServer.freePort();
         try (UvmDaemon d = new UvmDaemon("[daemon]\nmetricsAddress = " + metrics
-                + "\n[vm]\nvmIdleTimeout = 600000\n[vm.quiet]\nlocalhostForwarding = false\n").start()) {
+                + "\n[vm]\nvmIdleTimeout = 600000\nforwardIdleTimeout = 3s\n[vm.quiet]\nlocalhostForwarding = false\n")
+                .start()) {
             int port = PrometheusServer.freePort();
             int quietPort = PrometheusServer.freePort();
             UvmDaemon.Result quiet = d.uvm("run", "--vm", "quiet", "--detach", "--", "httpd", "-f", "-p",
@@ -74,6 +75,15 @@ class LocalhostForwardingE2ETest {
             assertEquals(0, MetricsE2ETest.sample(scrape, "uvm_forward_open" + series));
             assertTrue(MetricsE2ETest.sample(scrape, "uvm_forward_bytes_total{direction=\"to_host\",port=\"" + port
                     + "\",vm=\"default\",}") >= (CONCURRENT + 1) * "hello from the guest\n".length(), scrape);
+
+            // A client that connects and sends nothing is cut off after forwardIdleTimeout, freeing the VM.
+            try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> backgroundSessions(d) == 2);
+                silent.setSoTimeout(30_000);
+                assertEquals(-1, silent.getInputStream().read(), "closed by the daemon");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> backgroundSessions(d) == 1);
+            assertTrue(d.log().contains("carried nothing for 3000 ms (forwardIdleTimeout)"), d.log());
 
             assertEquals(0, d.uvm("kill", job.stdout().strip()).exit());
             await().atMost(Duration.ofSeconds(10)).until(() -> refused(port));
