@@ -9,11 +9,14 @@ import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Automatic localhost forwarding, as WSL's: a TCP port a guest process listens on (any address or
- * the guest's loopback) is listened on at the host's 127.0.0.1 with the same number while the VM
+ * the guest's loopback) is listened on at the host's 127.0.0.1 (and ::1) with the same number while the VM
  * runs, and each connection is relayed to it through the guest agent's channel ({@link Relay}),
  * which works the same on every backend. The agent reports its ports about once a second
  * ({@code PORTS} frames); listeners follow the reports, and all of a VM's close when it stops or is
@@ -39,8 +42,8 @@ public final class LocalhostForwarder implements LifecycleListener {
     private volatile Scheduler scheduler;
     private final ExecutorService threads;
     private final UvmMetrics metrics;
-    /** Per VM name: its host listeners by port. Guarded by {@code this}. */
-    private final Map<String, Map<Integer, ServerSocketChannel>> listening = new HashMap<>();
+    /** Per VM name: its host listeners by port (127.0.0.1, and ::1 where the host has it). Guarded by {@code this}. */
+    private final Map<String, Map<Integer, List<ServerSocketChannel>>> listening = new HashMap<>();
     /** Per VM name: the ports the host could not listen on (taken), warned about once. Guarded by {@code this}. */
     private final Map<String, Set<Integer>> refused = new HashMap<>();
     /** Per VM name: the instance whose reports count; reports of an older instance are ignored. */
@@ -102,11 +105,11 @@ public final class LocalhostForwarder implements LifecycleListener {
         }
         Set<Integer> wanted = new HashSet<>();
         Arrays.stream(ports).forEach(wanted::add);
-        Map<Integer, ServerSocketChannel> open = listening.computeIfAbsent(vm, k -> new HashMap<>());
+        Map<Integer, List<ServerSocketChannel>> open = listening.computeIfAbsent(vm, k -> new HashMap<>());
         for (var it = open.entrySet().iterator(); it.hasNext();) {
             var e = it.next();
             if (!wanted.contains(e.getKey())) {
-                close(e.getValue());
+                e.getValue().forEach(LocalhostForwarder::close);
                 it.remove();
                 log.info("VM {}: guest port {} closed; no longer forwarded from 127.0.0.1:{}", vm, e.getKey(), e.getKey());
             }
@@ -118,11 +121,17 @@ public final class LocalhostForwarder implements LifecycleListener {
                 continue;
             }
             try {
-                ServerSocketChannel server = ServerSocketChannel.open();
-                server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
-                open.put(port, server);
-                threads.execute(() -> accept(vm, port, server));
-                log.info("VM {}: guest port {} forwarded from 127.0.0.1:{}", vm, port, port);
+                ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+                server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
+                List<ServerSocketChannel> servers = new ArrayList<>(List.of(server));
+                ServerSocketChannel v6 = ipv6Loopback(port);
+                if (v6 != null) {
+                    servers.add(v6);
+                }
+                open.put(port, servers);
+                servers.forEach(ch -> threads.execute(() -> accept(vm, port, ch)));
+                log.info("VM {}: guest port {} forwarded from 127.0.0.1:{}{}", vm, port, port,
+                        v6 != null ? " and [::1]:" + port : "");
             } catch (IOException e) {
                 taken.add(port);
                 log.warn("VM {}: guest port {} is not forwarded: the host's 127.0.0.1:{} is in use or refused ({})",
@@ -131,6 +140,23 @@ public final class LocalhostForwarder implements LifecycleListener {
         }
         if (open.isEmpty()) {
             listening.remove(vm);
+        }
+    }
+
+    /** A listener on [::1]:port, or null when the host has no IPv6 loopback or the port is taken there. */
+    private static ServerSocketChannel ipv6Loopback(int port) {
+        try {
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET6);
+            try {
+                server.bind(new InetSocketAddress(InetAddress.getByName("::1"), port), 128);
+                return server;
+            } catch (IOException e) {
+                close(server);
+                log.debug("no [::1]:{} listener: {}", port, e.getMessage());
+                return null;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            return null;
         }
     }
 
@@ -166,7 +192,7 @@ public final class LocalhostForwarder implements LifecycleListener {
 
     /** Closes every listener (the daemon stops). */
     public synchronized void close() {
-        listening.values().forEach(m -> m.values().forEach(LocalhostForwarder::close));
+        listening.values().forEach(m -> m.values().forEach(l -> l.forEach(LocalhostForwarder::close)));
         listening.clear();
         current.clear();
     }

@@ -51,8 +51,14 @@ class LocalhostForwardingE2ETest {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                     http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body()
                             .equals("hello from the guest\n"));
-            assertTrue(List.of("0100007F", "0000000000000000FFFF00000100007F").contains(hostListenerAddress(port)),
-                    "bound on the host's loopback only: " + hostListenerAddress(port));
+            List<String> bound = hostListenerAddresses(port);
+            assertTrue(bound.contains("0100007F") && LOOPBACK.containsAll(bound), "bound on the host's loopback only: " + bound);
+            if (Files.readString(Path.of("/proc/net/if_inet6")).contains(" lo")) {
+                assertEquals("hello from the guest\n", http.send(HttpRequest.newBuilder(
+                        URI.create("http://[::1]:" + port + "/index.html")).build(), HttpResponse.BodyHandlers.ofString())
+                        .body(), "on the IPv6 loopback too");
+                assertTrue(bound.contains(IPV6_LOOPBACK), bound.toString());
+            }
             // The quiet VM's server has listened since before the default VM's did, whose port is forwarded now.
             assertTrue(d.uvm("run", "--vm", "quiet", "--", "sh", "-c", "netstat -ltn | grep -q :" + quietPort).exit() == 0,
                     "the quiet VM's server listens in its guest");
@@ -92,21 +98,22 @@ class LocalhostForwardingE2ETest {
         }
     }
 
-    /**
-     * The local address (hex, as /proc/net/tcp and tcp6 show it) of the host's listener on
-     * {@code port}: {@code 0100007F} for 127.0.0.1, or that address mapped into IPv6.
-     */
-    private static String hostListenerAddress(int port) throws IOException {
+    private static final String IPV6_LOOPBACK = "00000000000000000000000001000000";
+    private static final List<String> LOOPBACK = List.of("0100007F", "0000000000000000FFFF00000100007F", IPV6_LOOPBACK);
+
+    /** The local addresses (hex, as /proc/net/tcp and tcp6 show them) of the host's listeners on {@code port}. */
+    private static List<String> hostListenerAddresses(int port) throws IOException {
         String hexPort = String.format(":%04X ", port);
+        List<String> found = new ArrayList<>();
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             for (String line : Files.readAllLines(Path.of(table))) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length > 3 && (f[1] + " ").endsWith(hexPort) && f[3].equals("0A")) {
-                    return f[1].substring(0, f[1].indexOf(':'));
+                    found.add(f[1].substring(0, f[1].indexOf(':')));
                 }
             }
         }
-        return "none";
+        return found;
     }
 
     private static int backgroundSessions(UvmDaemon d) throws Exception {
