@@ -59,6 +59,14 @@ final class ListCommand implements Callable<Integer> {
             if (vm.nextPrewarmMillis() > now) {
                 System.out.println("    prewarm: next boot in " + Format.duration(vm.nextPrewarmMillis() - now));
             }
+            if (!vm.forwardedPorts().isEmpty()) {
+                System.out.println("    forwarded from 127.0.0.1: " + String.join(", ",
+                        vm.forwardedPorts().stream().map(String::valueOf).toList()));
+            }
+            if (!vm.portsInUse().isEmpty()) {
+                System.out.println("    not forwarded, the host's port is in use: " + String.join(", ",
+                        vm.portsInUse().stream().map(String::valueOf).toList()));
+            }
             for (String change : vm.pendingChanges()) {
                 System.out.println("    at next boot: " + change);
             }

@@ -169,7 +169,9 @@ final class ConnectionHandler implements Runnable {
                     s.uptimeMillis(), s.vmmPid(), s.memoryBytes(), s.hostResidentBytes(), s.idleTimeoutMillis(),
                     s.idleDeadlineMillis(), s.retryAtMillis(), warm.keepAliveActive(), warm.nextKeepAliveMillis(),
                     warm.nextPrewarmMillis(), daemon.pending().of(s.name()), s.lastStopReason(), s.lastError(),
-                    daemon.distroRequests().of(s.name(), up.get(s.name()))));
+                    daemon.distroRequests().of(s.name(), up.get(s.name())),
+                    daemon.forwarder().forwarded(s.name()).stream().sorted().toList(),
+                    daemon.forwarder().inUse(s.name()).stream().sorted().toList()));
         }
         return new DaemonMessage.VmList(vms);
     }

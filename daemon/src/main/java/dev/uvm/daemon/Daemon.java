@@ -231,6 +231,11 @@ public final class Daemon {
         return distributions;
     }
 
+    /** Localhost forwarding: what each VM's guest ports are forwarded from. */
+    LocalhostForwarder forwarder() {
+        return forwarder;
+    }
+
     /** Import, install, export, unregister and set-default. */
     DistroRequests distroRequests() {
         return distroRequests;

@@ -21,15 +21,30 @@ import java.util.List;
  * @param lastStopReason     why the VM last stopped, or {@code null}
  * @param lastError          the last boot or save error, or {@code null}
  * @param distributions      the distributions that live in this VM
+ * @param forwardedPorts     guest TCP ports forwarded from the host's loopback now (localhost forwarding)
+ * @param portsInUse         guest TCP ports that are not forwarded because the host's port is taken
  */
 public record VmInfo(String name, String state, int foregroundSessions, int backgroundSessions, long uptimeMillis,
                      long pid, long memoryBytes, long hostResidentBytes, long idleTimeoutMillis,
                      long idleDeadlineMillis, long retryAtMillis, boolean keepAliveActive, long nextKeepAliveMillis,
                      long nextPrewarmMillis, List<String> pendingChanges, String lastStopReason, String lastError,
-                     List<DistroInfo> distributions) implements Json.Body {
+                     List<DistroInfo> distributions, List<Integer> forwardedPorts, List<Integer> portsInUse)
+        implements Json.Body {
     public VmInfo {
         pendingChanges = List.copyOf(pendingChanges);
         distributions = List.copyOf(distributions);
+        forwardedPorts = List.copyOf(forwardedPorts);
+        portsInUse = List.copyOf(portsInUse);
+    }
+
+    /** Without port forwarding. */
+    public VmInfo(String name, String state, int foregroundSessions, int backgroundSessions, long uptimeMillis,
+                  long pid, long memoryBytes, long hostResidentBytes, long idleTimeoutMillis, long idleDeadlineMillis,
+                  long retryAtMillis, boolean keepAliveActive, long nextKeepAliveMillis, long nextPrewarmMillis,
+                  List<String> pendingChanges, String lastStopReason, String lastError, List<DistroInfo> distributions) {
+        this(name, state, foregroundSessions, backgroundSessions, uptimeMillis, pid, memoryBytes, hostResidentBytes,
+                idleTimeoutMillis, idleDeadlineMillis, retryAtMillis, keepAliveActive, nextKeepAliveMillis,
+                nextPrewarmMillis, pendingChanges, lastStopReason, lastError, distributions, List.of(), List.of());
     }
 
     @Override
@@ -52,6 +67,8 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
         Json.string(g, "lastStopReason", lastStopReason);
         Json.string(g, "lastError", lastError);
         Json.objects(g, "distributions", distributions);
+        Json.strings(g, "forwardedPorts", forwardedPorts.stream().map(String::valueOf).toList());
+        Json.strings(g, "portsInUse", portsInUse.stream().map(String::valueOf).toList());
     }
 
     static VmInfo read(Fields f) throws Wire.ProtocolException {
@@ -60,7 +77,20 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
                 f.number("memoryBytes", 0), f.number("hostResidentBytes", -1), f.number("idleTimeoutMillis", 0),
                 f.number("idleDeadlineMillis", -1), f.number("retryAtMillis", -1), f.bool("keepAliveActive"),
                 f.number("nextKeepAliveMillis", -1), f.number("nextPrewarmMillis", -1), f.strings("pendingChanges"),
-                f.string("lastStopReason"), f.string("lastError"), distributions(f));
+                f.string("lastStopReason"), f.string("lastError"), distributions(f), ports(f, "forwardedPorts"),
+                ports(f, "portsInUse"));
+    }
+
+    private static List<Integer> ports(Fields f, String name) throws Wire.ProtocolException {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (String p : f.strings(name)) {
+            try {
+                out.add(Integer.parseInt(p));
+            } catch (NumberFormatException e) {
+                throw new Wire.ProtocolException("\"" + name + "\" holds \"" + p + "\", not a port number");
+            }
+        }
+        return out;
     }
 
     private static List<DistroInfo> distributions(Fields f) throws Wire.ProtocolException {

@@ -160,6 +160,11 @@ public final class LocalhostForwarder implements LifecycleListener {
         }
     }
 
+    /** The guest ports of a VM that are not forwarded because the host's port is taken. */
+    public synchronized Set<Integer> inUse(String vm) {
+        return Set.copyOf(refused.getOrDefault(vm, Set.of()));
+    }
+
     /** The ports forwarded for a VM now. */
     public synchronized Set<Integer> forwarded(String vm) {
         return Set.copyOf(listening.getOrDefault(vm, Map.of()).keySet());

@@ -51,6 +51,18 @@ class LocalhostForwardingE2ETest {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                     http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body()
                             .equals("hello from the guest\n"));
+            String listed = d.uvm("list").stdout();
+            assertTrue(listed.contains("forwarded from 127.0.0.1: " + port), listed);
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int takenPort = taken.getLocalPort();
+                UvmDaemon.Result second = d.uvm("run", "--detach", "--", "httpd", "-f", "-p", "0.0.0.0:" + takenPort,
+                        "-h", "/tmp/www");
+                assertEquals(0, second.exit(), second.toString());
+                await().atMost(Duration.ofSeconds(10)).until(() -> d.uvm("list").stdout()
+                        .contains("not forwarded, the host's port is in use: " + takenPort));
+                assertTrue(d.log().contains("guest port " + takenPort + " is not forwarded"), d.log());
+                assertEquals(0, d.uvm("kill", second.stdout().strip()).exit());
+            }
             List<String> bound = hostListenerAddresses(port);
             assertTrue(bound.contains("0100007F") && LOOPBACK.containsAll(bound), "bound on the host's loopback only: " + bound);
             if (Files.readString(Path.of("/proc/net/if_inet6")).contains(" lo")) {
