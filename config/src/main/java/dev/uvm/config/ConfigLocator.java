@@ -118,7 +118,7 @@ public final class ConfigLocator {
         return fallback;
     }
 
-    private static boolean isRoot() {
+    static boolean isRoot() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {

@@ -13,8 +13,9 @@ public final class Locations {
     private Locations() {
     }
 
+    /** Whether this process runs as root (uid 0): the system daemon's places, and QEMU dropped to a VMM user. */
     public static boolean isRoot() {
-        return ConfigLocator.system().stateDir().equals(ConfigLocator.SYSTEM_STATE_DIR);
+        return ConfigLocator.isRoot();
     }
 
     /** The socket: {@code --socket} / {@code UVM_SOCKET}, else the config's, else the default. */

@@ -136,9 +136,7 @@ public final class Daemon {
         VmDriver.Recovered found = driver.recover(config.vms());
         found.running().forEach((vm, instance) -> {
             scheduler.adopt(vm, instance);
-            if (config.vm(vm) != null && config.vm(vm).localhostForwarding()) {
-                forwarder.follow(config.vm(vm), instance);
-            }
+            forwarder.follow(config.vm(vm), instance);
         });
         found.savedBytes().forEach((vm, bytes) -> {
             scheduler.adoptSuspended(vm);

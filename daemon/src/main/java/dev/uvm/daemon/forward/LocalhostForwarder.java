@@ -46,10 +46,12 @@ public final class LocalhostForwarder implements LifecycleListener {
     private final Map<String, Map<Integer, List<ServerSocketChannel>>> listening = new HashMap<>();
     /** Per VM name: the ports the host could not listen on (taken), warned about once. Guarded by {@code this}. */
     private final Map<String, Set<Integer>> refused = new HashMap<>();
-    /** Per VM name: the instance whose reports count; reports of an older instance are ignored. */
-    private final Map<String, RunningVm> current = new ConcurrentHashMap<>();
-    /** Per VM name: how long its forwarded connections may stay silent (forwardIdleTimeout of the config it runs with). */
-    private final Map<String, Long> idleTimeouts = new ConcurrentHashMap<>();
+    /** Per VM name: the instance whose reports count (reports of an older one are ignored), and its config. */
+    private final Map<String, Followed> current = new ConcurrentHashMap<>();
+
+    /** A VM whose ports are forwarded, as it was booted or restored. */
+    private record Followed(RunningVm instance, VmConfig config) {
+    }
 
     public LocalhostForwarder(ExecutorService threads, UvmMetrics metrics) {
         this.threads = threads;
@@ -61,24 +63,27 @@ public final class LocalhostForwarder implements LifecycleListener {
         this.scheduler = scheduler;
     }
 
-    /** Starts following a VM's listening ports (a VM adopted after a daemon restart, or one just booted). */
+    /**
+     * Starts following a VM's listening ports (a VM adopted after a daemon restart, or one just booted
+     * or restored), unless its config turns localhost forwarding off.
+     */
     public void follow(VmConfig config, RunningVm instance) {
+        if (!config.localhostForwarding()) {
+            return;
+        }
         String vm = config.name();
-        idleTimeouts.put(vm, config.forwardIdleTimeoutMillis());
-        current.put(vm, instance);
+        current.put(vm, new Followed(instance, config));
         instance.agent().onPorts(ports -> threads.execute(() -> reconcile(vm, instance, ports)));
     }
 
     @Override
     public void bootFinished(VmConfig vm, RunningVm instance, long millis) {
-        if (vm.localhostForwarding()) {
-            follow(vm, instance);
-        }
+        follow(vm, instance);
     }
 
     @Override
     public void restored(VmConfig vm, RunningVm instance, long millis, String error) {
-        if (error == null && instance != null && vm.localhostForwarding()) {
+        if (error == null && instance != null) {
             follow(vm, instance);
         }
     }
@@ -100,7 +105,8 @@ public final class LocalhostForwarder implements LifecycleListener {
 
     /** Opens listeners for new ports and closes those of ports no longer listened on in the guest. */
     private synchronized void reconcile(String vm, RunningVm instance, int[] ports) {
-        if (instance != null && current.get(vm) != instance) {
+        Followed followed = current.get(vm);
+        if (instance != null && (followed == null || followed.instance() != instance)) {
             return; // a report of an instance that has stopped since
         }
         Set<Integer> wanted = new HashSet<>();
@@ -174,7 +180,9 @@ public final class LocalhostForwarder implements LifecycleListener {
         while (server.isOpen()) {
             try {
                 SocketChannel client = server.accept();
-                long idle = idleTimeouts.getOrDefault(vm, VmConfig.DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS);
+                Followed followed = current.get(vm);
+                long idle = followed != null ? followed.config().forwardIdleTimeoutMillis()
+                        : VmConfig.DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS;
                 threads.execute(() -> new Relay(scheduler, vm, port, client, threads, metrics.forwarding(vm, port), idle)
                         .run());
             } catch (IOException e) {

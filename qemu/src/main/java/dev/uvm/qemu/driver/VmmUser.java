@@ -1,11 +1,11 @@
 package dev.uvm.qemu.driver;
 
+import dev.uvm.config.Locations;
 import dev.uvm.qemu.QemuSpec;
 import dev.uvm.vm.BootException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +24,7 @@ final class VmmUser {
 
     /** The VMM user for this daemon: {@code null} unless the daemon runs as root (then QEMU already is no one else). */
     static String forThisDaemon(String override) {
-        try {
-            if (((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() != 0) {
-                return null;
-            }
-        } catch (IOException | UnsupportedOperationException e) {
+        if (!Locations.isRoot()) {
             return null;
         }
         return override == null || override.isBlank() ? DEFAULT : override.strip();
