@@ -2,6 +2,7 @@ package dev.uvm.config;
 
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ final class ConfigAssembler {
     /** Share options seen, and whether any VM that inherits them has a share at all. */
     private final Map<Setting, Boolean> shareOptionUsed = new IdentityHashMap<>();
     private final ConfigOrigins.Builder origins = new ConfigOrigins.Builder();
+    /** Per VM, the {@code ports} setting it took (its own or {@code [vm]}'s), for the check across VMs. */
+    private final Map<String, Setting> portSettings = new LinkedHashMap<>();
 
     /** The result: the configuration (meaningful only if no error was recorded) and its origins. */
     record Result(UvmConfig config, ConfigOrigins origins) {
@@ -44,12 +47,34 @@ final class ConfigAssembler {
         for (String name : model.named.keySet()) {
             vms.putIfAbsent(name, vm(name, model));
         }
+        checkPortsAcrossVms(vms);
         shareOptionUsed.forEach((s, used) -> {
             if (!used) {
                 problems.warning(s.line(), s.written(), s.value(), "has no effect without hostShare");
             }
         });
         return new Result(new UvmConfig(source, daemon, vms), origins.build());
+    }
+
+    /** A host port may be declared for one VM only: the host has one listener on it. */
+    private void checkPortsAcrossVms(Map<String, VmConfig> vms) {
+        Map<Integer, String> owner = new HashMap<>();
+        for (VmConfig vm : vms.values()) {
+            for (PortForward p : vm.ports()) {
+                String first = owner.putIfAbsent(p.hostPort(), vm.name());
+                if (first == null) {
+                    continue;
+                }
+                Setting mine = portSettings.get(vm.name());
+                Setting theirs = portSettings.get(first);
+                String why = mine == theirs
+                        ? "host port " + p.hostPort() + " is declared for VMs " + first + " and " + vm.name()
+                        + ", which both take this [vm] setting; declare ports in a [vm.NAME] section of one VM"
+                        : "host port " + p.hostPort() + " is already declared for VM " + first + " (line "
+                        + theirs.line() + "); one host port can wake one VM only";
+                problems.error(mine.line(), mine.written(), mine.value(), why);
+            }
+        }
     }
 
     /** The {@code [daemon]} section alone; nothing else of the model is parsed. */
@@ -115,6 +140,7 @@ final class ConfigAssembler {
         NetworkingMode networking = d.networkingMode();
         boolean forwarding = d.localhostForwarding();
         long forwardIdle = d.forwardIdleTimeoutMillis();
+        List<PortForward> ports = d.ports();
         for (Setting s : settings.values()) {
             Object v = value(s);
             if (v == null) {
@@ -147,6 +173,7 @@ final class ConfigAssembler {
                 case NETWORKING_MODE -> networking = (NetworkingMode) x;
                 case LOCALHOST_FORWARDING -> forwarding = (Boolean) x;
                 case FORWARD_IDLE_TIMEOUT -> forwardIdle = (Long) x;
+                case PORTS -> ports = castList(x);
                 default -> throw new IllegalStateException("not a VM key: " + s.key());
             }
         }
@@ -161,14 +188,18 @@ final class ConfigAssembler {
                 shareOptionUsed.merge(s, share != null, Boolean::logicalOr);
             }
         }
+        if (settings.containsKey(ConfigKey.PORTS)) {
+            portSettings.put(name, settings.get(ConfigKey.PORTS));
+        }
         HostShare hostShare = share == null ? null : new HostShare(share, mountPoint, readOnly, shareCache);
         return new VmConfig(name, memory, processors, kernel, initrd, commandLine, idle, boot, shutdown, swap,
-                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking, forwarding, forwardIdle);
+                reclaim, hostShare, idleCpu, idleWindow, idleAction, prewarm, keepAlive, disk, networking, forwarding, forwardIdle,
+                ports);
     }
 
     @SuppressWarnings("unchecked")
-    private static List<String> castList(Object x) {
-        return (List<String>) x;
+    private static <T> List<T> castList(Object x) {
+        return (List<T>) x;
     }
 
     private Object value(Setting s) {

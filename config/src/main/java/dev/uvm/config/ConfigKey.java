@@ -78,7 +78,9 @@ public enum ConfigKey {
     LOCALHOST_FORWARDING("localhostForwarding", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] localhostForwarding", "boolean",
             "true", v -> Boolean.toString(v.localhostForwarding()), null),
     FORWARD_IDLE_TIMEOUT("forwardIdleTimeout", Scope.VM, TakesEffect.NEXT_BOOT, null, "duration", "5min",
-            v -> ValueSyntax.formatDuration(v.forwardIdleTimeoutMillis()), null);
+            v -> ValueSyntax.formatDuration(v.forwardIdleTimeoutMillis()), null),
+    PORTS("ports", Scope.VM, TakesEffect.IMMEDIATELY, null, "host ports, or host:guest pairs, separated by commas",
+            "none", v -> String.join(", ", v.ports().stream().map(PortForward::toString).toList()), null);
 
     /** Which section a key belongs to. */
     public enum Scope { DAEMON, VM }

@@ -3,8 +3,12 @@ package dev.uvm.config;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +39,7 @@ final class SettingParser {
 
     private static final Pattern GROUP = Pattern.compile("[a-z_][a-z0-9_-]{0,31}\\$?");
     private static final Pattern ADDRESS = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+):(\\d{1,5})");
+    private static final Pattern PORT = Pattern.compile("(\\d{1,5})(?::(\\d{1,5}))?");
     private static final Pattern GUEST_PATH = Pattern.compile("(/[^/\\s,]+)+/?");
 
     private final Problems problems;
@@ -81,6 +86,7 @@ final class SettingParser {
                 case LOCALHOST_FORWARDING -> ValueSyntax.parseBoolean(s.value());
                 case FORWARD_IDLE_TIMEOUT -> within(ValueSyntax.parseDuration(s.value()), 1_000, 24 * 3_600_000L,
                         "must be from 1s to 24h");
+                case PORTS -> ports(s.value());
                 case DISK_SIZE -> within(ValueSyntax.parseSize(s.value()), MIN_DISK_BYTES, MAX_DISK_BYTES,
                         "must be from 1GB to 16TB (the disk is sparse: only what the distributions use takes space)");
             };
@@ -221,7 +227,42 @@ final class SettingParser {
         return v.length() > 1 && v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
     }
 
-    /** One of {@code allowed}, matched ignoring case, returned in its canonical spelling. */
+    /**
+     * {@code 8080, 15432:5432}: each a host port, or host:guest. A host port below the host's first
+     * unprivileged port ({@link HostInfo#firstUnprivilegedPort}) is refused: the daemon could not listen there.
+     */
+    private List<PortForward> ports(String value) {
+        List<PortForward> ports = new ArrayList<>();
+        Set<Integer> hosts = new HashSet<>();
+        for (String item : value.split(",")) {
+            String t = item.strip();
+            if (t.isEmpty()) {
+                continue;
+            }
+            Matcher m = PORT.matcher(t);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("'" + t + "' is not a port: expected a host port such as 8080, or"
+                        + " host:guest such as 15432:5432, separated by commas");
+            }
+            int host = Integer.parseInt(m.group(1));
+            int guest = m.group(2) == null ? host : Integer.parseInt(m.group(2));
+            if (host < 1 || host > 65_535 || guest < 1 || guest > 65_535) {
+                throw new IllegalArgumentException("'" + t + "': ports are numbered 1 to 65535");
+            }
+            if (host < this.host.firstUnprivilegedPort()) {
+                throw new IllegalArgumentException("host port " + host + " is below "
+                        + this.host.firstUnprivilegedPort() + ", where only root may listen, and the daemon does not"
+                        + " run as root; choose a host port from " + this.host.firstUnprivilegedPort()
+                        + ", for example " + (host + 8000) + ":" + guest);
+            }
+            if (!hosts.add(host)) {
+                throw new IllegalArgumentException("host port " + host + " is declared twice");
+            }
+            ports.add(new PortForward(host, guest));
+        }
+        return ports;
+    }
+
     /** {@code nat} or {@code none}; WSL's other modes are named with why uvm has none of them. */
     private static NetworkingMode networkingMode(String value) {
         String v = value.strip().toLowerCase(Locale.ROOT);
@@ -232,6 +273,7 @@ final class SettingParser {
         return NetworkingMode.valueOf(oneOf(value, "nat", "none").toUpperCase(Locale.ROOT));
     }
 
+    /** One of {@code allowed}, matched ignoring case, returned in its canonical spelling. */
     private static String oneOf(String value, String... allowed) {
         for (String a : allowed) {
             if (a.equalsIgnoreCase(value.strip())) {

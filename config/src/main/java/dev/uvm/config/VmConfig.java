@@ -29,13 +29,15 @@ import java.util.List;
  * @param networkingMode        the guest's network: NAT behind the host, or none
  * @param localhostForwarding   whether TCP ports guest processes listen on are forwarded from the host's loopback
  * @param forwardIdleTimeoutMillis how long a forwarded connection may carry no byte before the daemon closes it
+ * @param ports                 declared ports: listened on by the host while the VM is down, and waking it
  */
 public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
                        HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
                        IdleAction idleAction, List<String> prewarm, List<String> keepAlive, long diskBytes,
-                       NetworkingMode networkingMode, boolean localhostForwarding, long forwardIdleTimeoutMillis) {
+                       NetworkingMode networkingMode, boolean localhostForwarding, long forwardIdleTimeoutMillis,
+                       List<PortForward> ports) {
 
     public static final String DEFAULT_NAME = "default";
     public static final long DEFAULT_MEMORY_BYTES = 512L * 1024 * 1024;
@@ -53,6 +55,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
     public VmConfig {
         prewarm = List.copyOf(prewarm);
         keepAlive = List.copyOf(keepAlive);
+        ports = List.copyOf(ports);
     }
 
     /** With the default network (NAT, localhost forwarding on). */
@@ -64,7 +67,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
         this(name, memoryBytes, processors, kernel, initrd, kernelCommandLine, vmIdleTimeoutMillis, bootTimeoutMillis,
                 shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare, reclaimIdleCpuPercent,
                 reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes, NetworkingMode.NAT, true,
-                DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS);
+                DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS, List.of());
     }
 
     /** The built-in defaults for a VM of the given name. */
@@ -74,7 +77,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
                 DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES,
                 NetworkingMode.NAT, true,
-                DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS);
+                DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS, List.of());
     }
 
     public VmConfig withName(String newName) {
@@ -83,7 +86,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 autoMemoryReclaim, hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction,
                 prewarm, keepAlive, diskBytes,
                 networkingMode, localhostForwarding,
-                forwardIdleTimeoutMillis);
+                forwardIdleTimeoutMillis, ports);
     }
 
     public VmConfig withIdleTimeout(long millis) {
@@ -91,7 +94,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 millis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
                 networkingMode, localhostForwarding,
-                forwardIdleTimeoutMillis);
+                forwardIdleTimeoutMillis, ports);
     }
 
     /** A copy with another amount of guest memory. */
@@ -100,7 +103,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim, hostShare,
                 reclaimIdleCpuPercent, reclaimIdleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
                 networkingMode, localhostForwarding,
-                forwardIdleTimeoutMillis);
+                forwardIdleTimeoutMillis, ports);
     }
 
     /** A copy with another reclaim mode and idle detection. */
@@ -109,7 +112,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, mode, hostShare,
                 idleCpuPercent, idleWindowMillis, idleAction, prewarm, keepAlive, diskBytes,
                 networkingMode, localhostForwarding,
-                forwardIdleTimeoutMillis);
+                forwardIdleTimeoutMillis, ports);
     }
 
     /** A copy with another idle action and warm-up schedules. */
@@ -118,6 +121,6 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
                 vmIdleTimeoutMillis, bootTimeoutMillis, shutdownTimeoutMillis, swapBytes, autoMemoryReclaim,
                 hostShare, reclaimIdleCpuPercent, reclaimIdleWindowMillis, action, prewarmCron, keepAliveCron, diskBytes,
                 networkingMode, localhostForwarding,
-                forwardIdleTimeoutMillis);
+                forwardIdleTimeoutMillis, ports);
     }
 }

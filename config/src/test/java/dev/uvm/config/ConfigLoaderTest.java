@@ -88,6 +88,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ports_hostOrHostGuest_shownAsWritten() throws ConfigException {
+        VmConfig vm = parse("[vm.web]\nports = 8080, 15432:5432 ,\n").config().vm("web");
+        assertEquals(List.of(new PortForward(8080, 8080), new PortForward(15432, 5432)), vm.ports());
+        assertEquals("8080, 15432:5432", ConfigKey.PORTS.valueIn(vm));
+        assertEquals(List.of(), parse("[vm]\n").config().vm("default").ports());
+    }
+
+    @Test
+    void ports_belowTheUnprivilegedRange_duplicatedOrMalformed_areErrorsWithTheirLine() {
+        assertEquals(List.of("ports = 80:8080 at uvm.conf:2: host port 80 is below 1024, where only root may listen,"
+                + " and the daemon does not run as root; choose a host port from 1024, for example 8080:8080"),
+                TestConfigs.errors("[vm]\nports = 80:8080\n"));
+        assertTrue(TestConfigs.errors("[vm]\nports = 8080, 8080:80\n").get(0)
+                .endsWith("host port 8080 is declared twice"));
+        assertTrue(TestConfigs.errors("[vm]\nports = http\n").get(0)
+                .contains("'http' is not a port: expected a host port such as 8080"));
+        assertTrue(TestConfigs.errors("[vm]\nports = 70000\n").get(0).contains("numbered 1 to 65535"));
+    }
+
+    @Test
+    void ports_rootMayUseLowPorts() throws ConfigException {
+        HostInfo root = new HostInfo(16 * ValueSyntax.GIB, 8, false, Path.of("/root"), 0);
+        assertEquals(80, ConfigLoader.parse("[vm]\nports = 80\n", "uvm.conf", Path.of("uvm.conf"), root)
+                .config().vm("default").ports().get(0).hostPort());
+    }
+
+    @Test
+    void ports_oneHostPortWakesOneVm() {
+        assertEquals(List.of("ports = 9000, 8080 at uvm.conf:5: host port 8080 is already declared for VM a (line 2);"
+                + " one host port can wake one VM only"),
+                TestConfigs.errors("[vm.a]\nports = 8080\n\n[vm.b]\nports = 9000, 8080\n"));
+        assertEquals(List.of("ports = 8080 at uvm.conf:2: host port 8080 is declared for VMs default and b, which both"
+                + " take this [vm] setting; declare ports in a [vm.NAME] section of one VM"),
+                TestConfigs.errors("[vm]\nports = 8080\n[vm.b]\nmemory = 1GB\n"));
+    }
+
+    @Test
     void metricsAddress_offAndIpv6_accepted() throws ConfigException {
         assertEquals("off", parse("[daemon]\nmetricsAddress = OFF\n").config().daemon().metricsAddress());
         assertEquals("[::1]:9477", parse("[daemon]\nmetricsAddress = [::1]:9477\n").config().daemon().metricsAddress());
