@@ -104,6 +104,7 @@ static int sig_fd = -1;
 static int is_init;
 /* Localhost forwarding: the listening ports last sent to the host (see report_ports). */
 static uint16_t sent_ports[MAX_PORTS];
+static void report_ports(void);
 static size_t nsent_ports;
 static int ports_sent;
 static int64_t next_port_scan;
@@ -1132,8 +1133,10 @@ static void handle_frame(uint8_t type, uint32_t ch, const unsigned char *p, uint
         break;
     case T_PING:
         send_frame(T_PONG, 0, p, len);
-        /* A host that pings may be a new one the guest never saw connect (a restore): tell it the ports. */
+        /* A host that pings may be a new one the guest never saw connect (a restore): tell it the ports
+         * now, not at the next scan, since a connection that woke the VM waits for them. */
         ports_sent = 0;
+        report_ports();
         break;
     case T_DROP_CACHES:
         if (len == 0 || p[0] == 1) {

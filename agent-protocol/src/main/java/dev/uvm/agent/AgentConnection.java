@@ -49,6 +49,10 @@ public final class AgentConnection implements AutoCloseable {
     /** The guest's listening ports as last reported, and who wants to hear of changes (see {@link #onPorts}). */
     private volatile int[] ports = new int[0];
     private volatile java.util.function.Consumer<int[]> portsListener;
+    /** Whether the guest has reported its ports on this connection. Guarded by {@code portsChanged}. */
+    private boolean portsReported;
+    /** Notified on every ports report and when the connection closes (see {@link #awaitPort}). */
+    private final Object portsChanged = new Object();
 
     private AgentConnection(String vmName, SocketChannel socket) {
         this.vmName = vmName;
@@ -244,7 +248,11 @@ public final class AgentConnection implements AutoCloseable {
             }
             case AgentFrame.PORTS -> {
                 int[] now = parsePorts(f.payload());
-                ports = now;
+                synchronized (portsChanged) {
+                    ports = now;
+                    portsReported = true;
+                    portsChanged.notifyAll();
+                }
                 java.util.function.Consumer<int[]> l = portsListener;
                 if (l != null) {
                     l.accept(now.clone());
@@ -274,6 +282,37 @@ public final class AgentConnection implements AutoCloseable {
         listener.accept(ports.clone());
     }
 
+    /**
+     * Waits until the guest reports a process listening on TCP {@code port}. Returns false when
+     * {@code timeoutMillis} pass or the connection closes first.
+     */
+    public boolean awaitPort(int port, long timeoutMillis) throws InterruptedException {
+        return awaitPorts(() -> java.util.Arrays.stream(ports).anyMatch(p -> p == port), timeoutMillis);
+    }
+
+    /**
+     * Whether the guest reports {@code port} listening, once it has reported its ports at all on this
+     * connection (it does so right after READY or a PONG); false if no report comes within
+     * {@code timeoutMillis}.
+     */
+    public boolean listens(int port, long timeoutMillis) throws InterruptedException {
+        return awaitPorts(() -> portsReported, timeoutMillis) && java.util.Arrays.stream(ports).anyMatch(p -> p == port);
+    }
+
+    private boolean awaitPorts(java.util.function.BooleanSupplier done, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (portsChanged) {
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed.isDone()) {
+                    return false;
+                }
+                portsChanged.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+            return true;
+        }
+    }
+
     static Map<String, Long> parseStats(String text) {
         Map<String, Long> stats = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
@@ -291,6 +330,9 @@ public final class AgentConnection implements AutoCloseable {
 
     private void shutdownChannels(String reason) {
         closed.complete(reason);
+        synchronized (portsChanged) {
+            portsChanged.notifyAll();
+        }
         ready.completeExceptionally(new IOException(reason));
         CompletableFuture<Void> pong = pendingPong;
         if (pong != null) {

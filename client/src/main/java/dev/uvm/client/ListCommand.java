@@ -67,6 +67,16 @@ final class ListCommand implements Callable<Integer> {
                 System.out.println("    not forwarded, the host's port is in use: " + String.join(", ",
                         vm.portsInUse().stream().map(String::valueOf).toList()));
             }
+            if (!vm.declaredPorts().isEmpty()) {
+                System.out.println("    declared ports (a connection wakes the VM): " + String.join(", ",
+                        vm.declaredPorts().stream().map(ListCommand::declared).toList()));
+            }
+            for (String unavailable : vm.declaredPortsUnavailable()) {
+                System.out.println("    declared port not listened on: " + unavailable);
+            }
+            if (vm.connections() > 0) {
+                System.out.println("    forwarded connections open: " + vm.connections());
+            }
             for (String change : vm.pendingChanges()) {
                 System.out.println("    at next boot: " + change);
             }
@@ -84,5 +94,11 @@ final class ListCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code 127.0.0.1:8080}, or {@code 127.0.0.1:15432 -> 5432} when the guest port differs. */
+    private static String declared(String port) {
+        int colon = port.indexOf(':');
+        return colon < 0 ? "127.0.0.1:" + port : "127.0.0.1:" + port.substring(0, colon) + " -> " + port.substring(colon + 1);
     }
 }

@@ -8,6 +8,7 @@ import dev.uvm.config.LoadedConfig;
 import dev.uvm.config.UvmConfig;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.WarmUp;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,14 @@ final class ConfigReloader implements ConfigWatcher.Listener {
     private final Scheduler scheduler;
     private final WarmUp warmUp;
     private final PendingChanges pending;
+    private final Consumer<UvmConfig> alsoApply;
     private volatile UvmConfig current;
     private volatile String lastRejection;
 
-    ConfigReloader(Scheduler scheduler, WarmUp warmUp, PendingChanges pending, UvmConfig initial) {
+    /** @param alsoApply what else takes a new config at once (the declared ports) */
+    ConfigReloader(Scheduler scheduler, WarmUp warmUp, PendingChanges pending, UvmConfig initial,
+                   Consumer<UvmConfig> alsoApply) {
+        this.alsoApply = alsoApply;
         this.scheduler = scheduler;
         this.warmUp = warmUp;
         this.pending = pending;
@@ -60,6 +65,7 @@ final class ConfigReloader implements ConfigWatcher.Listener {
         current = neu;
         scheduler.reconfigure(neu).join();
         warmUp.apply(neu.vms().values());
+        alsoApply.accept(neu);
         log.info("config file {} applied", neu.source());
     }
 

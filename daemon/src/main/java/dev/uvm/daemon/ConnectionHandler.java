@@ -171,7 +171,9 @@ final class ConnectionHandler implements Runnable {
                     warm.nextPrewarmMillis(), daemon.pending().of(s.name()), s.lastStopReason(), s.lastError(),
                     daemon.distroRequests().of(s.name(), up.get(s.name())),
                     daemon.forwarder().forwarded(s.name()).stream().sorted().toList(),
-                    daemon.forwarder().inUse(s.name()).stream().sorted().toList()));
+                    daemon.forwarder().inUse(s.name()).stream().sorted().toList(),
+                    daemon.declaredPorts().listeningFor(s.name()), daemon.declaredPorts().unavailableFor(s.name()),
+                    daemon.forwardedConnections().of(s.name())));
         }
         return new DaemonMessage.VmList(vms);
     }

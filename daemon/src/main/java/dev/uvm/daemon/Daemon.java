@@ -14,7 +14,9 @@ import dev.uvm.core.lifecycle.WarmUp;
 import dev.uvm.core.reclaim.MemoryReclaimer;
 import dev.uvm.daemon.distro.DistroRegistry;
 import dev.uvm.daemon.distro.Distributions;
+import dev.uvm.daemon.forward.DeclaredPorts;
 import dev.uvm.daemon.forward.LocalhostForwarder;
+import dev.uvm.daemon.forward.OpenConnections;
 import dev.uvm.daemon.observe.MemorySampler;
 import dev.uvm.daemon.observe.MetricsListener;
 import dev.uvm.daemon.observe.ReclaimMetrics;
@@ -70,6 +72,8 @@ public final class Daemon {
     private ScheduledExecutorService watchdog;
     private ExecutorService forwarding;
     private LocalhostForwarder forwarder;
+    private DeclaredPorts declaredPorts;
+    private OpenConnections forwardedConnections;
     private Scheduler scheduler;
     private VmDriver driver;
     private ServerSocketChannel server;
@@ -123,12 +127,17 @@ public final class Daemon {
                         config.daemon().consoleLogBytes()));
         metrics = new UvmMetrics(driver.name());
         forwarding = Executors.newCachedThreadPool(named("forward"));
-        forwarder = new LocalhostForwarder(forwarding, metrics);
+        OpenConnections connections = new OpenConnections();
+        declaredPorts = new DeclaredPorts(forwarding, watchdog, metrics, connections,
+                (vm, instance) -> distributions.startBootCommands(vm, instance));
+        forwarder = new LocalhostForwarder(forwarding, metrics, connections, declaredPorts::owns);
+        forwardedConnections = connections;
         scheduler = new Scheduler(config, driver, loop, workers, timers,
                 LifecycleListener.all(new TransitionLog(), new MetricsListener(metrics), pending, forwarder));
         forwarder.attach(scheduler);
+        declaredPorts.attach(scheduler, forwarder);
         warmUp = new WarmUp(scheduler, loop, timers, new WarmUpMetrics(metrics), TimeZone.getDefault());
-        reloader = new ConfigReloader(scheduler, warmUp, pending, config);
+        reloader = new ConfigReloader(scheduler, warmUp, pending, config, declaredPorts::apply);
         jobs = Jobs.open(scheduler, stateDir, socketPath);
         distributions = new Distributions(DistroRegistry.open(stateDir), name -> reloader.current().vm(name));
         distroRequests = new DistroRequests(scheduler, distributions, metrics, stateDir);
@@ -142,6 +151,7 @@ public final class Daemon {
             scheduler.adoptSuspended(vm);
             metrics.vm(vm).savedBytes(bytes);
         });
+        declaredPorts.apply(config);
         startMetrics(config.daemon().metricsAddress());
         startSampling();
         warmUp.apply(config.vms().values());
@@ -234,6 +244,16 @@ public final class Daemon {
         return forwarder;
     }
 
+    /** Declared ports: listened on whatever the VM's state, waking it. */
+    DeclaredPorts declaredPorts() {
+        return declaredPorts;
+    }
+
+    /** Forwarded connections open now, per VM. */
+    OpenConnections forwardedConnections() {
+        return forwardedConnections;
+    }
+
     /** Import, install, export, unregister and set-default. */
     DistroRequests distroRequests() {
         return distroRequests;
@@ -310,6 +330,7 @@ public final class Daemon {
         }
         metrics.close();
         forwarder.close();
+        declaredPorts.close();
         forwarding.shutdownNow();
         workers.shutdownNow();
         handlers.shutdownNow();

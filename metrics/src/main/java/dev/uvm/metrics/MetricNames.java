@@ -78,4 +78,12 @@ public final class MetricNames {
     public static final String FORWARD_CONNECTIONS = "uvm.forward.connections";
     /** {@code uvm_forward_bytes_total}, labels {@code vm}, {@code port}, {@code direction}: bytes relayed. */
     public static final String FORWARD_BYTES = "uvm.forward.bytes";
+    /**
+     * {@code uvm_forward_wake_first_byte_seconds} histogram, labels {@code vm}, {@code port}: from a
+     * connection being accepted to its first byte from the guest, for connections that waited for the
+     * VM to boot or be restored.
+     */
+    public static final String FORWARD_WAKE_FIRST_BYTE = "uvm.forward.wake.first.byte";
+    /** {@code uvm_vm_wakeups_total}, labels {@code vm}, {@code cause}, {@code from}: boots and restores a session started. */
+    public static final String WAKEUPS = "uvm.vm.wakeups";
 }

@@ -55,6 +55,10 @@ public final class VmMetrics {
     private final Counter reclaimedBytes;
     private final Timer reclaimDuration;
     private final Counter prewarms;
+    /** By cause label and then from state ({@code stopped}, {@code suspended}). */
+    private final Map<String, Counter> wakeUps = new HashMap<>();
+    /** The wake-up causes, as {@code Session.Cause} labels them. */
+    public static final List<String> WAKE_CAUSES = List.of("session", "port", "prewarm", "keep_alive");
 
     VmMetrics(MeterRegistry registry, String vm, String backend) {
         this.registry = registry;
@@ -125,6 +129,13 @@ public final class VmMetrics {
         prewarms = Counter.builder(MetricNames.PREWARMS).tags(tags)
                 .description("prewarm fire times reached; each boots the VM or restarts its idle timer")
                 .register(registry);
+        for (String cause : WAKE_CAUSES) {
+            for (String from : List.of("stopped", "suspended")) {
+                wakeUps.put(cause + "/" + from, Counter.builder(MetricNames.WAKEUPS).tags(tags).tag("cause", cause)
+                        .tag("from", from).description("Boots (from stopped) and restores (from suspended) by what"
+                                + " asked for the VM").register(registry));
+            }
+        }
         gauge(MetricNames.GUEST_CPU_BUSY, null, "ratio",
                 "Share of the guest's CPU time spent busy over the last sample interval", 0);
         gauge(MetricNames.GUEST_IDLE, null, null,
@@ -284,6 +295,14 @@ public final class VmMetrics {
     /** A prewarm fire time was reached. */
     public void prewarmed() {
         prewarms.increment();
+    }
+
+    /** A session found the VM down: {@code cause} is a {@link #WAKE_CAUSES} label. */
+    public void wokeUp(String cause, boolean restore) {
+        Counter c = wakeUps.get(cause + "/" + (restore ? "suspended" : "stopped"));
+        if (c != null) {
+            c.increment();
+        }
     }
 
     /** Guest CPU busy share (0..1) over the last sample, and whether the guest counts as idle. */

@@ -23,18 +23,24 @@ import java.util.List;
  * @param distributions      the distributions that live in this VM
  * @param forwardedPorts     guest TCP ports forwarded from the host's loopback now (localhost forwarding)
  * @param portsInUse         guest TCP ports that are not forwarded because the host's port is taken
+ * @param declaredPorts      declared ports listened on now, as written ({@code 8080}, {@code 15432:5432})
+ * @param declaredPortsUnavailable declared host ports another process holds, each with why
+ * @param connections        forwarded connections open now (each holds the VM like a background session)
  */
 public record VmInfo(String name, String state, int foregroundSessions, int backgroundSessions, long uptimeMillis,
                      long pid, long memoryBytes, long hostResidentBytes, long idleTimeoutMillis,
                      long idleDeadlineMillis, long retryAtMillis, boolean keepAliveActive, long nextKeepAliveMillis,
                      long nextPrewarmMillis, List<String> pendingChanges, String lastStopReason, String lastError,
-                     List<DistroInfo> distributions, List<Integer> forwardedPorts, List<Integer> portsInUse)
+                     List<DistroInfo> distributions, List<Integer> forwardedPorts, List<Integer> portsInUse,
+                     List<String> declaredPorts, List<String> declaredPortsUnavailable, int connections)
         implements Json.Body {
     public VmInfo {
         pendingChanges = List.copyOf(pendingChanges);
         distributions = List.copyOf(distributions);
         forwardedPorts = List.copyOf(forwardedPorts);
         portsInUse = List.copyOf(portsInUse);
+        declaredPorts = List.copyOf(declaredPorts);
+        declaredPortsUnavailable = List.copyOf(declaredPortsUnavailable);
     }
 
     /** Without port forwarding. */
@@ -44,7 +50,8 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
                   List<String> pendingChanges, String lastStopReason, String lastError, List<DistroInfo> distributions) {
         this(name, state, foregroundSessions, backgroundSessions, uptimeMillis, pid, memoryBytes, hostResidentBytes,
                 idleTimeoutMillis, idleDeadlineMillis, retryAtMillis, keepAliveActive, nextKeepAliveMillis,
-                nextPrewarmMillis, pendingChanges, lastStopReason, lastError, distributions, List.of(), List.of());
+                nextPrewarmMillis, pendingChanges, lastStopReason, lastError, distributions, List.of(), List.of(),
+                List.of(), List.of(), 0);
     }
 
     @Override
@@ -69,6 +76,9 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
         Json.objects(g, "distributions", distributions);
         Json.strings(g, "forwardedPorts", forwardedPorts.stream().map(String::valueOf).toList());
         Json.strings(g, "portsInUse", portsInUse.stream().map(String::valueOf).toList());
+        Json.strings(g, "declaredPorts", declaredPorts);
+        Json.strings(g, "declaredPortsUnavailable", declaredPortsUnavailable);
+        g.writeNumberField("connections", connections);
     }
 
     static VmInfo read(Fields f) throws Wire.ProtocolException {
@@ -78,7 +88,8 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
                 f.number("idleDeadlineMillis", -1), f.number("retryAtMillis", -1), f.bool("keepAliveActive"),
                 f.number("nextKeepAliveMillis", -1), f.number("nextPrewarmMillis", -1), f.strings("pendingChanges"),
                 f.string("lastStopReason"), f.string("lastError"), distributions(f), ports(f, "forwardedPorts"),
-                ports(f, "portsInUse"));
+                ports(f, "portsInUse"), f.strings("declaredPorts"), f.strings("declaredPortsUnavailable"),
+                (int) f.number("connections", 0));
     }
 
     private static List<Integer> ports(Fields f, String name) throws Wire.ProtocolException {

@@ -37,6 +37,10 @@ public interface LifecycleListener {
     default void idleTimerChanged(VmConfig vm, long lastSessionEndMillis, long deadlineMillis) {
     }
 
+    /** A session found the VM down and starts a boot ({@code restore} false) or a restore of its saved state. */
+    default void wakingUp(VmConfig vm, Session.Cause cause, boolean restore) {
+    }
+
     /** Fans out to several listeners. */
     static LifecycleListener all(LifecycleListener... listeners) {
         return new LifecycleListener() {
@@ -86,6 +90,13 @@ public interface LifecycleListener {
             public void restored(VmConfig vm, RunningVm instance, long millis, String error) {
                 for (LifecycleListener l : listeners) {
                     l.restored(vm, instance, millis, error);
+                }
+            }
+
+            @Override
+            public void wakingUp(VmConfig vm, Session.Cause cause, boolean restore) {
+                for (LifecycleListener l : listeners) {
+                    l.wakingUp(vm, cause, restore);
                 }
             }
 

@@ -120,13 +120,20 @@ public final class VmLifecycle {
         switch (state) {
             case STOPPED, FAILED -> {
                 waiters.add(ready);
+                session.waitingForVm();
+                listener.wakingUp(config, session.cause(), false);
                 startBoot("boot requested");
             }
             case SUSPENDED -> {
                 waiters.add(ready);
+                session.waitingForVm();
+                listener.wakingUp(config, session.cause(), true);
                 startRestore();
             }
-            case STARTING, RESTORING, STOPPING, SUSPENDING -> waiters.add(ready);
+            case STARTING, RESTORING, STOPPING, SUSPENDING -> {
+                waiters.add(ready);
+                session.waitingForVm();
+            }
             case IDLE -> {
                 cancelTimer();
                 moveTo(VmState.RUNNING, session + " arrived");
@@ -446,8 +453,10 @@ public final class VmLifecycle {
         if (sessions.isEmpty() || removed) {
             failWaiters("VM " + name + " stopped");
         } else if (state == VmState.SUSPENDED) {
+            listener.wakingUp(config, latestCause(), true);
             startRestore();
         } else {
+            listener.wakingUp(config, latestCause(), false);
             startBoot("a session arrived while the VM was being saved");
         }
     }
@@ -561,6 +570,7 @@ public final class VmLifecycle {
             moveTo(VmState.STOPPED, error);
         }
         if (!sessions.isEmpty() && !removed) {
+            listener.wakingUp(config, latestCause(), false);
             startBoot("a session is waiting");
         } else {
             failWaiters("VM " + name + " stopped");
@@ -568,6 +578,15 @@ public final class VmLifecycle {
     }
 
     // ---- helpers ----
+
+    /** What woke the VM when it comes up again for waiting sessions: the cause of the latest to arrive. */
+    private Session.Cause latestCause() {
+        Session.Cause cause = Session.Cause.SESSION;
+        for (Session s : sessions) {
+            cause = s.cause();
+        }
+        return cause;
+    }
 
     /** Detaches every session from a VM whose shutdown for {@code reason} was asked for. */
     private void detachSessions(StopReason reason) {

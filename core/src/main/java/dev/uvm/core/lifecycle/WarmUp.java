@@ -178,7 +178,7 @@ public final class WarmUp {
         }
         log.info("event=prewarm vm={} phase=start", vm.name);
         listener.prewarmFired(vm.name);
-        Session session = new Session(Session.Kind.BACKGROUND, reason -> { });
+        Session session = new Session(Session.Kind.BACKGROUND, Session.Cause.PREWARM, reason -> { });
         long started = timers.nowMillis();
         scheduler.open(vm.name, session).whenComplete((ready, error) -> {
             scheduler.close(vm.name, session);
@@ -223,7 +223,7 @@ public final class WarmUp {
 
     private void hold(Vm vm) {
         Session[] self = new Session[1];
-        self[0] = new Session(Session.Kind.BACKGROUND, why -> lost(vm, self[0], why));
+        self[0] = new Session(Session.Kind.BACKGROUND, Session.Cause.KEEP_ALIVE, why -> lost(vm, self[0], why));
         vm.held = self[0];
         log.info("event=keepalive vm={} phase=start", vm.name);
         listener.keepAlive(vm.name, true);

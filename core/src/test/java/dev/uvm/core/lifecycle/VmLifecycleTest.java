@@ -35,6 +35,8 @@ class VmLifecycleTest {
     private final List<String> lost = new ArrayList<>();
     /** The memory of the config each finished boot reported. */
     private final List<Long> bootedWith = new ArrayList<>();
+    /** Each wake-up reported: cause, then boot or restore. */
+    private final List<String> wakeUps = new ArrayList<>();
     private VmLifecycle vm;
 
     @BeforeEach
@@ -57,6 +59,11 @@ class VmLifecycleTest {
             @Override
             public void bootFinished(VmConfig vm, RunningVm instance, long millis) {
                 bootedWith.add(vm.memoryBytes());
+            }
+
+            @Override
+            public void wakingUp(VmConfig vm, Session.Cause cause, boolean restore) {
+                wakeUps.add(cause.label() + (restore ? ",restore" : ",boot"));
             }
         });
     }
@@ -434,6 +441,29 @@ class VmLifecycleTest {
         for (CompletableFuture<RunningVm> f : waiting) {
             assertSame(driver.restored.get(0), f.get());
         }
+    }
+
+    @Test
+    void wakeUps_nameTheirCause_once_andEverySessionThatWaitedKnowsIt() throws Exception {
+        Session first = new Session(Session.Kind.BACKGROUND, Session.Cause.PORT, why -> { });
+        Session second = session();
+        open(first);
+        open(second);
+        settle();
+        Session third = session();
+        open(third);
+        assertEquals(List.of("port,boot"), wakeUps, "one boot, woken by the port's connection");
+        assertTrue(first.waitedForVm() && second.waitedForVm(), "both waited for the boot");
+        assertFalse(third.waitedForVm(), "the VM was up for the third");
+        close(first);
+        close(second);
+        close(third);
+        suspended();
+        wakeUps.clear();
+        Session prewarm = new Session(Session.Kind.BACKGROUND, Session.Cause.PREWARM, why -> { });
+        open(prewarm);
+        settle();
+        assertEquals(List.of("prewarm,restore"), wakeUps);
     }
 
     @Test

@@ -63,17 +63,46 @@ public final class Distributions {
     public ExecRequest exec(DistroRegistry.Distro d, RunningVm vm, ClientMessage.Run run) throws IOException {
         WslConf conf = prepare(d, vm);
         String user = run.user() != null ? run.user() : conf.defaultUser();
+        List<String> env = new ArrayList<>(List.of(PATH));
+        env.addAll(run.env());
+        return new ExecRequest(run.argv(), env, run.tty(), run.rows(), run.cols(),
+                context(d, conf, user, run.cwd() == null ? "" : run.cwd()), run.login());
+    }
+
+    private ExecRequest.Context context(DistroRegistry.Distro d, WslConf conf, String user, String cwd) {
         List<String> binds = new ArrayList<>();
-        HostShare share = vmConfigs.apply(d.vm()) == null ? null : vmConfigs.apply(d.vm()).hostShare();
+        VmConfig vmConfig = vmConfigs.apply(d.vm());
+        HostShare share = vmConfig == null ? null : vmConfig.hostShare();
         if (share != null && conf.automount()) {
             String mountPoint = share.guestPath();
             binds.add(mountPoint + "=" + conf.automountRoot() + mountPoint.substring(mountPoint.lastIndexOf('/') + 1));
         }
-        List<String> env = new ArrayList<>(List.of(PATH));
-        env.addAll(run.env());
-        ExecRequest.Context context = new ExecRequest.Context(d.root(), hostname(d, conf), user,
-                run.cwd() == null ? "" : run.cwd(), binds, conf.bootCommand());
-        return new ExecRequest(run.argv(), env, run.tty(), run.rows(), run.cols(), context, run.login());
+        return new ExecRequest.Context(d.root(), hostname(d, conf), user, cwd, binds, conf.bootCommand());
+    }
+
+    /**
+     * Starts the distributions of VM {@code vmName} whose {@code wsl.conf} has a {@code [boot] command}
+     * and that have not started in this instance, so that the servers those commands start come up
+     * without a session (a connection to a declared port woke the VM). A distribution without a boot
+     * command is left alone: nothing in it would listen.
+     */
+    public void startBootCommands(String vmName, RunningVm vm) throws IOException {
+        for (DistroRegistry.Distro d : registry.all()) {
+            if (!d.vm().equals(vmName) || running(d, vm)) {
+                continue;
+            }
+            WslConf conf = prepare(d, vm);
+            if (conf.bootCommand().isEmpty()) {
+                continue;
+            }
+            ExecRequest start = new ExecRequest(List.of("/bin/sh", "-c", ":"), List.of(PATH), false, 0, 0,
+                    context(d, conf, "", ""), false);
+            GuestShell.Result r = GuestShell.run(vm, start, HOUSEKEEPING);
+            if (r.status() != 0) {
+                throw new IOException("distribution " + d.name() + " did not start: " + r.why());
+            }
+            log.info("distribution {} started for a declared port; its [boot] command runs", d.name());
+        }
     }
 
     /** Whether {@code d} has started in the VM instance {@code vm} (its namespaces exist). */

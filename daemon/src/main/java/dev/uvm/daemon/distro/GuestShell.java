@@ -44,8 +44,14 @@ public final class GuestShell {
     public static Result sh(RunningVm vm, String script, List<String> args, Duration timeout) throws IOException {
         List<String> argv = new java.util.ArrayList<>(List.of("/bin/sh", "-c", script, "uvm"));
         argv.addAll(args);
+        return run(vm, ExecRequest.of(argv), timeout);
+    }
+
+    /** Runs {@code exec} (in the utility environment or a distribution) without input, bounded by {@code timeout}. */
+    public static Result run(RunningVm vm, ExecRequest exec, Duration timeout) throws IOException {
+        List<String> argv = exec.argv();
         BlockingQueue<Chunk> events = new LinkedBlockingQueue<>();
-        AgentChannel channel = vm.agent().exec(ExecRequest.of(argv), new ChannelListener() {
+        AgentChannel channel = vm.agent().exec(exec, new ChannelListener() {
             @Override
             public void onStdout(byte[] data) {
                 events.add(new Chunk(1, data, 0));
@@ -75,7 +81,8 @@ public final class GuestShell {
                 Chunk c = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (c == null) {
                     channel.signal(SIGKILL);
-                    throw new IOException("`" + argv.get(2).lines().findFirst().orElse("") + "` did not finish within "
+                    throw new IOException("`" + argv.get(argv.size() > 2 ? 2 : 0).lines().findFirst().orElse("")
+                            + "` did not finish within "
                             + timeout.toMillis() + " ms in the VM");
                 }
                 switch (c.stream()) {

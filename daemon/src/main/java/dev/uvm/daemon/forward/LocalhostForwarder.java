@@ -7,12 +7,8 @@ import dev.uvm.core.lifecycle.StopReason;
 import dev.uvm.metrics.UvmMetrics;
 import dev.uvm.vm.RunningVm;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * runs, and each connection is relayed to it through the guest agent's channel ({@link Relay}),
  * which works the same on every backend. The agent reports its ports about once a second
  * ({@code PORTS} frames); listeners follow the reports, and all of a VM's close when it stops or is
- * saved. A port the host already uses is reported in the log once and skipped.
+ * saved. A port the host already uses is reported in the log once and skipped; a port declared
+ * with {@code ports} is left to {@link DeclaredPorts}, which listens on it already.
  *
  * <p>Threads: lifecycle callbacks arrive on the event loop and port reports on the agent's reader
  * thread; both only hand work to {@code threads}, where the listeners are opened and closed (under
@@ -42,6 +40,9 @@ public final class LocalhostForwarder implements LifecycleListener {
     private volatile Scheduler scheduler;
     private final ExecutorService threads;
     private final UvmMetrics metrics;
+    private final OpenConnections connections;
+    /** Host ports that {@link DeclaredPorts} owns: never auto-forwarded. */
+    private final IntPredicate declared;
     /** Per VM name: its host listeners by port (127.0.0.1, and ::1 where the host has it). Guarded by {@code this}. */
     private final Map<String, Map<Integer, List<ServerSocketChannel>>> listening = new HashMap<>();
     /** Per VM name: the ports the host could not listen on (taken), warned about once. Guarded by {@code this}. */
@@ -53,9 +54,11 @@ public final class LocalhostForwarder implements LifecycleListener {
     private record Followed(RunningVm instance, VmConfig config) {
     }
 
-    public LocalhostForwarder(ExecutorService threads, UvmMetrics metrics) {
+    public LocalhostForwarder(ExecutorService threads, UvmMetrics metrics, OpenConnections connections, IntPredicate declared) {
         this.threads = threads;
         this.metrics = metrics;
+        this.connections = connections;
+        this.declared = declared;
     }
 
     /** The scheduler connections open sessions with (it takes this forwarder as a listener, so it comes second). */
@@ -110,12 +113,12 @@ public final class LocalhostForwarder implements LifecycleListener {
             return; // a report of an instance that has stopped since
         }
         Set<Integer> wanted = new HashSet<>();
-        Arrays.stream(ports).forEach(wanted::add);
+        Arrays.stream(ports).filter(p -> !declared.test(p)).forEach(wanted::add);
         Map<Integer, List<ServerSocketChannel>> open = listening.computeIfAbsent(vm, k -> new HashMap<>());
         for (var it = open.entrySet().iterator(); it.hasNext();) {
             var e = it.next();
             if (!wanted.contains(e.getKey())) {
-                e.getValue().forEach(LocalhostForwarder::close);
+                e.getValue().forEach(Loopback::close);
                 it.remove();
                 log.info("VM {}: guest port {} closed; no longer forwarded from 127.0.0.1:{}", vm, e.getKey(), e.getKey());
             }
@@ -127,17 +130,10 @@ public final class LocalhostForwarder implements LifecycleListener {
                 continue;
             }
             try {
-                ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
-                server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
-                List<ServerSocketChannel> servers = new ArrayList<>(List.of(server));
-                ServerSocketChannel v6 = ipv6Loopback(port);
-                if (v6 != null) {
-                    servers.add(v6);
-                }
+                List<ServerSocketChannel> servers = Loopback.listen(port);
                 open.put(port, servers);
                 servers.forEach(ch -> threads.execute(() -> accept(vm, port, ch)));
-                log.info("VM {}: guest port {} forwarded from 127.0.0.1:{}{}", vm, port, port,
-                        v6 != null ? " and [::1]:" + port : "");
+                log.info("VM {}: guest port {} forwarded from {}", vm, port, Loopback.describe(servers, port));
             } catch (IOException e) {
                 taken.add(port);
                 log.warn("VM {}: guest port {} is not forwarded: the host's 127.0.0.1:{} is in use or refused ({})",
@@ -149,21 +145,15 @@ public final class LocalhostForwarder implements LifecycleListener {
         }
     }
 
-    /** A listener on [::1]:port, or null when the host has no IPv6 loopback or the port is taken there. */
-    private static ServerSocketChannel ipv6Loopback(int port) {
-        try {
-            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET6);
-            try {
-                server.bind(new InetSocketAddress(InetAddress.getByName("::1"), port), 128);
-                return server;
-            } catch (IOException e) {
-                close(server);
-                log.debug("no [::1]:{} listener: {}", port, e.getMessage());
-                return null;
+    /** Stops forwarding host port {@code port} automatically, for any VM: it has just been declared. */
+    public synchronized void giveUp(int port) {
+        for (Map<Integer, List<ServerSocketChannel>> open : listening.values()) {
+            List<ServerSocketChannel> servers = open.remove(port);
+            if (servers != null) {
+                servers.forEach(Loopback::close);
             }
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
         }
+        refused.values().forEach(taken -> taken.remove(port));
     }
 
     /** The guest ports of a VM that are not forwarded because the host's port is taken. */
@@ -183,29 +173,22 @@ public final class LocalhostForwarder implements LifecycleListener {
                 Followed followed = current.get(vm);
                 long idle = followed != null ? followed.config().forwardIdleTimeoutMillis()
                         : VmConfig.DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS;
-                threads.execute(() -> new Relay(scheduler, vm, port, client, threads, metrics.forwarding(vm, port), idle)
+                Relay.Target target = new Relay.Target(vm, port, port, idle, 0, null);
+                threads.execute(() -> new Relay(scheduler, target, client, threads, metrics.forwarding(vm, port), connections)
                         .run());
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("VM {}: accepting on 127.0.0.1:{} failed: {}", vm, port, e.getMessage());
-                    close(server);
+                    Loopback.close(server);
                 }
                 return;
             }
         }
     }
 
-    private static void close(ServerSocketChannel server) {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // Closing a listener cannot fail in a way that matters here.
-        }
-    }
-
     /** Closes every listener (the daemon stops). */
     public synchronized void close() {
-        listening.values().forEach(m -> m.values().forEach(l -> l.forEach(LocalhostForwarder::close)));
+        listening.values().forEach(m -> m.values().forEach(l -> l.forEach(Loopback::close)));
         listening.clear();
         current.clear();
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One forwarded connection: the host-side socket joined to a TCP connection the guest opens to
- * {@code 127.0.0.1:port}, carried as a guest process's stdin and stdout over the agent channel
+ * {@code 127.0.0.1:guestPort}, carried as a guest process's stdin and stdout over the agent channel
  * ({@code nc}, so the agent needs no code of its own for it) with the channel's credit windows as
  * flow control. While it is open the connection holds the VM like a background session, so the VM
  * is not reclaimed under it.
@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * host-to-guest bytes, blocking on the guest's stdin credit. Either end closing ends both. The first
  * thread also ends a connection that carried nothing either way for {@code forwardIdleTimeout}, so
  * a client that connects and stays silent does not hold the VM up for ever.
+ *
+ * <p>A connection to a declared port may find its VM down: opening the session boots or restores
+ * it. Unless the guest's first ports report has the port listening already (a restored server),
+ * {@link Target#beforeConnect} starts what should listen (distributions' boot commands) and the
+ * relay waits, up to the VM's boot timeout, until the guest reports the port listening. The
+ * time from accept to the first byte back is recorded for such connections.
  */
 final class Relay implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
@@ -39,34 +45,66 @@ final class Relay implements Runnable {
     private static final long OPEN_TIMEOUT_SECONDS = 60;
     private static final long IDLE_CHECK_MILLIS = 500;
 
+    /** What runs in the VM once it is up and before the relay waits for the guest port. */
+    @FunctionalInterface
+    public interface BeforeConnect {
+        void prepare(String vm, RunningVm instance) throws IOException;
+    }
+
+    /**
+     * Where a connection goes.
+     *
+     * @param vm            the VM's name
+     * @param hostPort      the port the client connected to
+     * @param guestPort     the port in the guest
+     * @param idleMillis    {@code forwardIdleTimeout}
+     * @param waitMillis    how long to wait for the guest port to listen once the VM is up; 0 = do not wait
+     *                      (a port already reported listening)
+     * @param beforeConnect run before that wait, or {@code null}
+     */
+    record Target(String vm, int hostPort, int guestPort, long idleMillis, long waitMillis, BeforeConnect beforeConnect) {
+    }
+
     private final Scheduler scheduler;
+    private final Target target;
     private final String vm;
     private final int port;
     private final SocketChannel client;
     private final ExecutorService threads;
     private final ForwardMetrics metrics;
+    private final OpenConnections open;
     private final long idleMillis;
     private final BlockingQueue<byte[]> toClient = new LinkedBlockingQueue<>();
     /** When a byte last went either way (System.nanoTime). */
     private volatile long lastActivity = System.nanoTime();
+    private final long acceptedAt = System.nanoTime();
+    /** Whether the first byte back is still to be timed (the connection woke the VM). */
+    private boolean timeFirstByte;
 
-    Relay(Scheduler scheduler, String vm, int port, SocketChannel client, ExecutorService threads,
-          ForwardMetrics metrics, long idleMillis) {
-        this.idleMillis = idleMillis;
+    Relay(Scheduler scheduler, Target target, SocketChannel client, ExecutorService threads, ForwardMetrics metrics,
+          OpenConnections open) {
         this.scheduler = scheduler;
-        this.vm = vm;
-        this.port = port;
+        this.target = target;
+        this.vm = target.vm();
+        this.port = target.guestPort();
+        this.idleMillis = target.idleMillis();
         this.client = client;
         this.threads = threads;
         this.metrics = metrics;
+        this.open = open;
     }
 
     @Override
     public void run() {
-        Session session = new Session(Session.Kind.BACKGROUND, lost -> closeClient());
+        Session session = new Session(Session.Kind.BACKGROUND, Session.Cause.PORT, lost -> closeClient());
         metrics.opened();
+        open.opened(vm);
         try {
             RunningVm instance = scheduler.open(vm, session).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            timeFirstByte = session.waitedForVm();
+            if (target.waitMillis() > 0 && !guestListens(instance)) {
+                return;
+            }
             AgentChannel channel = instance.agent().exec(
                     ExecRequest.of(List.of("nc", "127.0.0.1", Integer.toString(port))), new ChannelListener() {
                         @Override
@@ -100,7 +138,26 @@ final class Relay implements Runnable {
             closeClient();
             scheduler.close(vm, session);
             metrics.closed();
+            open.closed(vm);
         }
+    }
+
+    /** Starts what should listen and waits for the guest port; false (logged) when it does not come. */
+    private boolean guestListens(RunningVm instance) throws IOException, InterruptedException {
+        if (instance.agent().listens(port, target.waitMillis())) {
+            return true; // a restored VM, whose server listened when it was saved
+        }
+        if (target.beforeConnect() != null) {
+            target.beforeConnect().prepare(vm, instance);
+        }
+        if (instance.agent().awaitPort(port, target.waitMillis())) {
+            return true;
+        }
+        log.warn("VM {}: a connection to declared port 127.0.0.1:{} was closed: nothing in the guest listened on"
+                + " port {} within {} ms of the VM being up (its bootTimeout). Start the server from the"
+                + " distribution's /etc/wsl.conf [boot] command so that it runs whenever the VM boots",
+                vm, target.hostPort(), port, target.waitMillis());
+        return false;
     }
 
     private void toHost(AgentChannel channel) throws InterruptedException {
@@ -119,6 +176,10 @@ final class Relay implements Runnable {
                 lastActivity = System.nanoTime();
                 if (data == END) {
                     return;
+                }
+                if (timeFirstByte) {
+                    timeFirstByte = false;
+                    metrics.wakeFirstByte(lastActivity - acceptedAt);
                 }
                 ByteBuffer buf = ByteBuffer.wrap(data);
                 while (buf.hasRemaining()) {

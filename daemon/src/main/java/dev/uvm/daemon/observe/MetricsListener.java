@@ -2,6 +2,7 @@ package dev.uvm.daemon.observe;
 
 import dev.uvm.config.VmConfig;
 import dev.uvm.core.lifecycle.LifecycleListener;
+import dev.uvm.core.lifecycle.Session;
 import dev.uvm.core.lifecycle.StopReason;
 import dev.uvm.core.lifecycle.VmState;
 import dev.uvm.metrics.UvmMetrics;
@@ -82,5 +83,10 @@ public final class MetricsListener implements LifecycleListener {
     @Override
     public void idleTimerChanged(VmConfig vm, long lastSessionEnd, long deadline) {
         metrics.vm(vm.name()).idle(vm.vmIdleTimeoutMillis(), lastSessionEnd, deadline);
+    }
+
+    @Override
+    public void wakingUp(VmConfig vm, Session.Cause cause, boolean restore) {
+        metrics.vm(vm.name()).wokeUp(cause.label(), restore);
     }
 }

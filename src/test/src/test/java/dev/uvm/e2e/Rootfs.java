@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class Rootfs {
     private static final List<String> APPLETS = List.of("sh", "ls", "cat", "echo", "id", "pwd", "hostname", "sync",
             "rm", "dd", "sleep", "ps", "mkdir", "printf", "stat", "wc", "head", "tail", "grep", "touch", "true", "false",
-            "test", "env", "kill", "uname", "df", "du", "sed", "tr", "od", "cut", "date", "mount", "wget", "nslookup");
+            "test", "env", "kill", "uname", "df", "du", "sed", "tr", "od", "cut", "date", "mount", "wget", "nslookup", "httpd");
 
     private Rootfs() {
     }
