@@ -24,11 +24,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -63,6 +65,7 @@ enum {
     T_PING = 0x09,
     T_DROP_CACHES = 0x0A,
     T_SET_TIME = 0x0B,
+    T_CONNECT = 0x0C,
     T_STDOUT = 0x10,
     T_STDERR = 0x11,
     T_EXIT = 0x12,
@@ -92,6 +95,7 @@ struct chan {
     int64_t drain_deadline; /* PTY: ms clock after which a reaped channel stops waiting */
     int dropped_logged;
     char cgroup[64];    /* the session's cgroup (see session_cgroup), "" when none */
+    int is_sock;        /* a CONNECT channel: in_fd and out_fd are one TCP socket, no process */
 };
 
 int verbose;
@@ -538,6 +542,9 @@ static void pump_stdin(struct chan *c)
                 }
                 ssize_t r = write(c->in_fd, &eof, 1);
                 (void)r;
+            }
+            if (c->is_sock) {
+                shutdown(c->in_fd, SHUT_WR); /* the server reads EOF; its answer still comes */
             }
             close_fd(&c->in_fd);
         }
@@ -1065,12 +1072,63 @@ static void handle_poweroff(void)
     send_log("poweroff failed: %s", strerror(errno));
 }
 
+/* ------------------------------------------------------------------ CONNECT */
+
+/* A TCP connection to 127.0.0.1:port in the guest, carried as the channel's STDIN and STDOUT
+ * (forwarded ports): no process, so no fork and exec per connection. The connect does not block:
+ * a refusal shows as an error on the first read or write, which ends the channel like EOF. */
+static void handle_connect(uint32_t id, const unsigned char *p, uint32_t len)
+{
+    if (id == 0 || find_chan(id)) {
+        send_log("CONNECT on channel %u ignored (0 or in use)", id);
+        return;
+    }
+    struct chan *c = new_chan(id);
+    if (!c) {
+        send_u32(T_EXIT, id, 1);
+        return;
+    }
+    c->is_sock = 1;
+    c->status = 1;
+    if (len < 2) {
+        send_log("channel %u: malformed CONNECT", id);
+        free_chan(c);
+        send_u32(T_EXIT, id, 1);
+        return;
+    }
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(get_u16(p)),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 || (connect(fd, (struct sockaddr *)&to, sizeof to) < 0 && errno != EINPROGRESS)) {
+        char msg[96];
+        int n = snprintf(msg, sizeof msg, "connect to 127.0.0.1:%u: %s\n", get_u16(p), strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
+        free_chan(c);
+        send_frame(T_STDERR, id, msg, (uint32_t)n);
+        send_u32(T_EXIT, id, 1);
+        return;
+    }
+    c->out_fd = fd;
+    c->in_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (c->in_fd < 0) {
+        free_chan(c);
+        send_u32(T_EXIT, id, 1);
+        return;
+    }
+    c->status = 0;
+}
+
 static void handle_frame(uint8_t type, uint32_t ch, const unsigned char *p, uint32_t len)
 {
     struct chan *c;
     switch (type) {
     case T_EXEC:
         handle_exec(ch, p, len);
+        break;
+    case T_CONNECT:
+        handle_connect(ch, p, len);
         break;
     case T_STDIN:
         c = find_chan(ch);
@@ -1086,6 +1144,14 @@ static void handle_frame(uint8_t type, uint32_t ch, const unsigned char *p, uint
         break;
     case T_SIGNAL:
         c = find_chan(ch);
+        if (c && c->is_sock) {
+            /* no process: a signal ends the connection */
+            c->status = len >= 4 ? 128 + (get_u32(p) & 0x7f) : 128;
+            c->in_off = c->in_len = 0;
+            close_fd(&c->in_fd);
+            close_fd(&c->out_fd);
+            break;
+        }
         if (!c || c->pid <= 0) {
             break;
         }
@@ -1689,7 +1755,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < nchans;) {
             struct chan *c = chans[i];
             if (!c->running) {
-                drain_reaped(c);
+                if (!c->is_sock) {
+                    drain_reaped(c);
+                }
                 if (maybe_finish(c)) {
                     continue; /* chans[i] now holds another channel */
                 }

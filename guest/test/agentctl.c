@@ -357,6 +357,8 @@ static void dispatch(uint8_t type, uint32_t ch, const unsigned char *p, uint32_t
     case T_LOG:
         fprintf(stderr, "agentctl: agent log: %.*s\n", (int)len, p);
         break;
+    case 0x17: /* PORTS: the guest's listening ports, for the daemon's forwarding; not used here */
+        break;
     default:
         fprintf(stderr, "agentctl: unknown frame type %u\n", type);
     }

@@ -112,6 +112,33 @@ public final class AgentConnection implements AutoCloseable {
         return channel;
     }
 
+    /**
+     * Opens a TCP connection to {@code 127.0.0.1:port} in the guest, carried on a channel as a
+     * process's streams would be: what is written to its stdin is sent, what the guest server
+     * answers arrives as stdout (with the same credit flow control), EXIT comes when the server
+     * closes (status 0) or the connection failed (status 1, the reason on stderr), and a signal
+     * closes it. No process runs for it in the guest.
+     */
+    public AgentChannel connect(int port, ChannelListener listener) throws IOException {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("port " + port);
+        }
+        String reason = closed.getNow(null);
+        if (reason != null) {
+            throw new IOException("guest agent connection is closed: " + reason);
+        }
+        int id = nextChannel.getAndIncrement();
+        AgentChannel channel = new AgentChannel(this, id, listener);
+        channels.put(id, channel);
+        try {
+            send(new AgentFrame(AgentFrame.CONNECT, id, new byte[] {(byte) (port >> 8), (byte) port}));
+        } catch (IOException | RuntimeException e) {
+            channels.remove(id);
+            throw e;
+        }
+        return channel;
+    }
+
     /** Asks the agent to power the VM off; returns once the request is sent. */
     public void powerOff() throws IOException {
         send(AgentFrame.of(AgentFrame.POWEROFF, 0));

@@ -38,6 +38,8 @@ public record AgentFrame(int type, int channel, byte[] payload) {
     public static final int PING = 0x09;
     public static final int DROP_CACHES = 0x0A;
     public static final int SET_TIME = 0x0B;
+    /** Opens a TCP connection to the guest's 127.0.0.1 on a new channel: u16 port, big-endian. */
+    public static final int CONNECT = 0x0C;
 
     private static final byte[] EMPTY = new byte[0];
 

@@ -177,10 +177,10 @@ public final class DeclaredPorts {
                     client.close();
                     continue;
                 }
-                Relay.Target target = new Relay.Target(vm.name(), hostPort, d.port().guestPort(),
-                        vm.forwardIdleTimeoutMillis(), vm.bootTimeoutMillis(), beforeConnect);
-                threads.execute(() -> new Relay(scheduler, target, client, threads,
-                        metrics.forwarding(vm.name(), hostPort), connections).run());
+                Relay relay = new Relay(scheduler, new Relay.Target(vm.name(), hostPort, d.port().guestPort(),
+                        vm.forwardIdleTimeoutMillis(), vm.bootTimeoutMillis(), beforeConnect, null), client, threads,
+                        metrics.forwarding(vm.name(), hostPort), connections);
+                threads.execute(relay);
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("accepting on declared port 127.0.0.1:{} failed: {}", hostPort, e.getMessage());

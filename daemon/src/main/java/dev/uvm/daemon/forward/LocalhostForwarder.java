@@ -173,9 +173,10 @@ public final class LocalhostForwarder implements LifecycleListener {
                 Followed followed = current.get(vm);
                 long idle = followed != null ? followed.config().forwardIdleTimeoutMillis()
                         : VmConfig.DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS;
-                Relay.Target target = new Relay.Target(vm, port, port, idle, 0, null);
-                threads.execute(() -> new Relay(scheduler, target, client, threads, metrics.forwarding(vm, port), connections)
-                        .run());
+                Relay relay = new Relay(scheduler, new Relay.Target(vm, port, port, idle, 0, null,
+                        followed != null ? followed.instance() : null), client, threads, metrics.forwarding(vm, port),
+                        connections);
+                threads.execute(relay);
             } catch (IOException e) {
                 if (server.isOpen()) {
                     log.warn("VM {}: accepting on 127.0.0.1:{} failed: {}", vm, port, e.getMessage());

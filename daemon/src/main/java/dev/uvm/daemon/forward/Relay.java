@@ -2,7 +2,6 @@ package dev.uvm.daemon.forward;
 
 import dev.uvm.agent.AgentChannel;
 import dev.uvm.agent.ChannelListener;
-import dev.uvm.agent.ExecRequest;
 import dev.uvm.core.lifecycle.Scheduler;
 import dev.uvm.core.lifecycle.Session;
 import dev.uvm.metrics.ForwardMetrics;
@@ -10,7 +9,6 @@ import dev.uvm.vm.RunningVm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One forwarded connection: the host-side socket joined to a TCP connection the guest opens to
- * {@code 127.0.0.1:guestPort}, carried as a guest process's stdin and stdout over the agent channel
- * ({@code nc}, so the agent needs no code of its own for it) with the channel's credit windows as
+ * {@code 127.0.0.1:guestPort}, which the agent opens itself ({@code CONNECT}: no process per
+ * connection) and carries as a channel's stdin and stdout, with the channel's credit windows as
  * flow control. While it is open the connection holds the VM like a background session, so the VM
  * is not reclaimed under it.
  *
@@ -61,8 +59,12 @@ final class Relay implements Runnable {
      * @param waitMillis    how long to wait for the guest port to listen once the VM is up; 0 = do not wait
      *                      (a port already reported listening)
      * @param beforeConnect run before that wait, or {@code null}
+     * @param up            the VM's instance when it is known to be up (automatic forwarding: the guest
+     *                      reported the port): the guest connection is opened at once, before the
+     *                      session, which saves a round trip through the event loop; else {@code null}
      */
-    record Target(String vm, int hostPort, int guestPort, long idleMillis, long waitMillis, BeforeConnect beforeConnect) {
+    record Target(String vm, int hostPort, int guestPort, long idleMillis, long waitMillis, BeforeConnect beforeConnect,
+                  RunningVm up) {
     }
 
     private final Scheduler scheduler;
@@ -100,34 +102,28 @@ final class Relay implements Runnable {
         metrics.opened();
         open.opened(vm);
         try {
+            ChannelListener guest = new GuestSide();
+            AgentChannel early = null;
+            if (target.up() != null) {
+                AgentChannel c = target.up().agent().connect(port, guest);
+                threads.execute(() -> toGuest(c));
+                early = c;
+            }
             RunningVm instance = scheduler.open(vm, session).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            timeFirstByte = session.waitedForVm();
-            if (target.waitMillis() > 0 && !guestListens(instance)) {
+            if (early != null && instance != target.up()) {
+                log.info("VM {}: a connection to forwarded port {} was closed: the VM restarted meanwhile", vm, port);
                 return;
             }
-            AgentChannel channel = instance.agent().exec(
-                    ExecRequest.of(List.of("nc", "127.0.0.1", Integer.toString(port))), new ChannelListener() {
-                        @Override
-                        public void onStdout(byte[] data) {
-                            toClient.add(data);
-                        }
-
-                        @Override
-                        public void onStderr(byte[] data) {
-                            log.debug("VM {}: forwarding port {}: {}", vm, port, new String(data).strip());
-                        }
-
-                        @Override
-                        public void onExit(int status) {
-                            toClient.add(END);
-                        }
-
-                        @Override
-                        public void onBroken(String reason) {
-                            toClient.add(END);
-                        }
-                    });
-            threads.execute(() -> toGuest(channel));
+            timeFirstByte = session.waitedForVm();
+            AgentChannel channel = early;
+            if (channel == null) {
+                if (target.waitMillis() > 0 && !guestListens(instance)) {
+                    return;
+                }
+                AgentChannel c = instance.agent().connect(port, guest);
+                threads.execute(() -> toGuest(c));
+                channel = c;
+            }
             toHost(channel);
         } catch (ExecutionException | TimeoutException | IOException e) {
             log.info("VM {}: a connection to forwarded port {} could not reach the guest: {}", vm, port,
@@ -139,6 +135,29 @@ final class Relay implements Runnable {
             scheduler.close(vm, session);
             metrics.closed();
             open.closed(vm);
+        }
+    }
+
+    /** The guest end: the server's bytes are queued for {@link #toHost}; its end or the VM's ends the relay. */
+    private final class GuestSide implements ChannelListener {
+        @Override
+        public void onStdout(byte[] data) {
+            toClient.add(data);
+        }
+
+        @Override
+        public void onStderr(byte[] data) {
+            log.debug("VM {}: forwarding port {}: {}", vm, port, new String(data).strip());
+        }
+
+        @Override
+        public void onExit(int status) {
+            toClient.add(END);
+        }
+
+        @Override
+        public void onBroken(String reason) {
+            toClient.add(END);
         }
     }
 

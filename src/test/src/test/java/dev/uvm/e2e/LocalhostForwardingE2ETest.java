@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * its ports to itself.
  */
 class LocalhostForwardingE2ETest {
-    private static final int CONCURRENT = 50;
+    private static final int CONCURRENT = 200;
 
     @Test
     void aGuestServer_isReachableOnTheHostsLoopback_manyAtOnce_andItsPortClosesWithIt() throws Exception {
