@@ -96,6 +96,11 @@ public final class AgentConnection implements AutoCloseable {
 
     /** Starts a process in the guest. */
     public AgentChannel exec(ExecRequest request, ChannelListener listener) throws IOException {
+        return openChannel(AgentFrame.EXEC, request.encode(), listener);
+    }
+
+    /** Sends {@code type} (EXEC or CONNECT) on a new channel that reports to {@code listener}. */
+    private AgentChannel openChannel(int type, byte[] payload, ChannelListener listener) throws IOException {
         String reason = closed.getNow(null);
         if (reason != null) {
             throw new IOException("guest agent connection is closed: " + reason);
@@ -104,7 +109,7 @@ public final class AgentConnection implements AutoCloseable {
         AgentChannel channel = new AgentChannel(this, id, listener);
         channels.put(id, channel);
         try {
-            send(new AgentFrame(AgentFrame.EXEC, id, request.encode()));
+            send(new AgentFrame(type, id, payload));
         } catch (IOException | RuntimeException e) {
             channels.remove(id);
             throw e;
@@ -123,20 +128,7 @@ public final class AgentConnection implements AutoCloseable {
         if (port < 1 || port > 65_535) {
             throw new IllegalArgumentException("port " + port);
         }
-        String reason = closed.getNow(null);
-        if (reason != null) {
-            throw new IOException("guest agent connection is closed: " + reason);
-        }
-        int id = nextChannel.getAndIncrement();
-        AgentChannel channel = new AgentChannel(this, id, listener);
-        channels.put(id, channel);
-        try {
-            send(new AgentFrame(AgentFrame.CONNECT, id, new byte[] {(byte) (port >> 8), (byte) port}));
-        } catch (IOException | RuntimeException e) {
-            channels.remove(id);
-            throw e;
-        }
-        return channel;
+        return openChannel(AgentFrame.CONNECT, new byte[] {(byte) (port >> 8), (byte) port}, listener);
     }
 
     /** Asks the agent to power the VM off; returns once the request is sent. */
