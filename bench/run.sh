@@ -33,11 +33,11 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$quick" = 1 ]; then
-	reps=3 warm_runs=5 sessions=50 session_warmup=10 idle_cycles=3 idle_window=10
+	reps=3 warm_runs=5 sessions=50 session_warmup=10 idle_cycles=3 idle_window=10 net_rounds=2
 	jmh_args=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
 	out=${out:-$build/BENCHMARKS.quick.md}
 else
-	reps=12 warm_runs=30 sessions=500 session_warmup=50 idle_cycles=20 idle_window=60
+	reps=12 warm_runs=30 sessions=500 session_warmup=50 idle_cycles=20 idle_window=60 net_rounds=6
 	jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s)
 	out=${out:-$home/BENCHMARKS.md}
 fi
@@ -72,6 +72,10 @@ if [ ! -x "$build/agent-true" ] || [ "$bench/lib/agent-true.c" -nt "$build/agent
 	[ "$home/guest/test/agentctl.c" -nt "$build/agent-true" ]; then
 	say "compiling agent-true (guest/test/agentctl.c)"
 	gcc -O2 -Wall -Wno-unused-function -o "$build/agent-true" "$bench/lib/agent-true.c"
+fi
+if [ ! -x "$build/agentctl" ] || [ "$home/guest/test/agentctl.c" -nt "$build/agentctl" ]; then
+	say "compiling agentctl (guest/test/agentctl.c)"
+	gcc -O2 -Wall -o "$build/agentctl" "$home/guest/test/agentctl.c"
 fi
 client_jar=$(ls "$home"/client/target/uvm-client-*.jar | head -n 1)
 bench_jar=$(ls "$bench"/target/uvm-bench-*.jar 2>/dev/null | head -n 1 || true)
@@ -186,15 +190,16 @@ other_qemus() { ps -eo comm= | grep -c '^qemu-system' || true; }
 
 # ------------------------------------------------------------------ the uvm daemon
 
+# free_port [FIRST]: the first port from FIRST (19400) to 19499 that nothing listens on
 free_port() {
 	local p
-	for p in $(seq 19400 19499); do
+	for p in $(seq "${1:-19400}" 19499); do
 		if [ -z "$(ss -Hltn "sport = :$p" 2>/dev/null)" ]; then
 			echo "$p"
 			return
 		fi
 	done
-	die "no free port in 19400-19499 for the metrics endpoint"
+	die "no free port in ${1:-19400}-19499"
 }
 
 # daemon_start ACCEL: the daemon with its own socket, config, state and cache under $work/ACCEL
@@ -202,6 +207,8 @@ daemon_start() {
 	local accel=$1 d=$work/$1
 	mkdir -p "$d"
 	port=$(free_port)
+	# a declared port of VM suspend (figure 8), to a server in its guest on port 8080
+	wake_port=$(free_port $((port + 1)))
 	cat >"$d/uvm.conf" <<-EOF
 		[daemon]
 		metricsAddress = 127.0.0.1:$port
@@ -215,6 +222,7 @@ daemon_start() {
 		[vm.suspend]
 		vmIdleTimeout = 0
 		idleAction = suspend
+		ports = $wake_port:8080
 	EOF
 	export UVM_SOCKET=$d/uvm.sock UVM_CONFIG=$d/uvm.conf UVM_ACCEL=$accel
 	export XDG_STATE_HOME=$d/xdg-state XDG_CACHE_HOME=$d/xdg-cache
@@ -684,6 +692,111 @@ measure_idle() {
 	done
 }
 
+# measure_network ACCEL: forwarded TCP next to QEMU's own user-mode networking. The daemon's VM
+# `default` runs busybox httpd (started by a detached job, which the server outlives) on guest port
+# G, which uvm's localhost forwarding serves at 127.0.0.1:G. A raw QEMU with the daemon's command
+# line, `hostfwd=tcp:127.0.0.1:H-:G` added to its -netdev and an empty data disk of its own runs the
+# same server, started through its agent (agentctl). Both VMs stay up while the two paths alternate
+# (ABBA). Connect latency: curl's time_starttransfer for a 6-byte file on a new connection
+# (connect, request, first byte of the answer); throughput: curl's speed_download of a 32 MiB file.
+measure_network() {
+	local accel=$1 r=$res/$1 d=$work/$1/net g h i s p a qpid apid setup net_argv=()
+	say "[$accel] networking: localhost forwarding next to QEMU's hostfwd, $net_rounds rounds"
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	g=$(free_port $((wake_port + 1)))
+	h=$(free_port $((g + 1)))
+	setup="mkdir -p /tmp/www && echo hello >/tmp/www/small && head -c 33554432 /dev/zero >/tmp/www/big"
+	uvm run --detach --system -- sh -c "$setup && httpd -p $g -h /tmp/www" >/dev/null ||
+		{ say "could not start the server in VM default"; return 0; }
+	wait_until 30 curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$g/small" ||
+		{ say "127.0.0.1:$g was not forwarded: $(tail -3 "$daemon_log")"; return 0; }
+	mkdir -p "$d/jail"
+	for a in "${raw_argv[@]}"; do
+		case $a in
+		user,id=net0,*) net_argv+=("$a,hostfwd=tcp:127.0.0.1:$h-:$g") ;;
+		*.console.log*) net_argv+=("${a%%path=*}path=$d/console.log,append=on") ;;
+		*) net_argv+=("${a//$raw_dir/$d}") ;;
+		esac
+	done
+	if [ -n "${data_disk:-}" ]; then
+		truncate -s 1G "$d/disk.img" && mkfs.ext4 -q -F "$d/disk.img"
+		"${net_argv[@]}" </dev/null >"$d/qemu.log" 2>&1 4<>"$d/disk.img" 5<"$d/disk.img" &
+	else
+		"${net_argv[@]}" </dev/null >"$d/qemu.log" 2>&1 &
+	fi
+	qpid=$!
+	if ! "$build/agentctl" "$d/agent.sock" ready 60 >/dev/null 2>&1 ||
+		! "$build/agentctl" "$d/agent.sock" run -- sh -c "$setup" >/dev/null 2>&1; then
+		say "the hostfwd VM did not come up: $(tail -3 "$d/qemu.log")"
+		kill "$qpid" 2>/dev/null
+		return 0
+	fi
+	# the agent's connection stays open for the server's lifetime: it is this channel's process
+	"$build/agentctl" "$d/agent.sock" run -- httpd -f -p "$g" -h /tmp/www >/dev/null 2>&1 &
+	apid=$!
+	wait_until 30 curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$h/small" ||
+		{ say "hostfwd 127.0.0.1:$h does not answer: $(tail -3 "$d/qemu.log")"; kill "$apid" "$qpid" 2>/dev/null; return 0; }
+	for i in $(seq 1 "$net_rounds"); do
+		for s in $([ $((i % 2)) = 1 ] && echo "uvm hostfwd hostfwd uvm" || echo "hostfwd uvm uvm hostfwd"); do
+			[ "$s" = uvm ] && p=$g || p=$h
+			settle
+			for _ in $(seq 1 10); do
+				curl -s -o /dev/null --max-time 30 -w '%{time_starttransfer}\n' "http://127.0.0.1:$p/small" |
+					awk '{ printf "%.3f\n", $1 * 1000 }' >>"$r.net-latency-$s"
+			done
+			curl -s -o /dev/null --max-time 120 -w '%{speed_download}\n' "http://127.0.0.1:$p/big" |
+				awk '{ printf "%.1f\n", $1 / 1048576 }' >>"$r.net-throughput-$s"
+		done
+		say "[$accel] network round $i/$net_rounds: first byte uvm $(tail -n 1 "$r.net-latency-uvm") ms, hostfwd $(tail -n 1 "$r.net-latency-hostfwd") ms; throughput uvm $(tail -n 1 "$r.net-throughput-uvm") MiB/s, hostfwd $(tail -n 1 "$r.net-throughput-hostfwd") MiB/s"
+	done
+	kill "$apid" 2>/dev/null
+	"$build/agentctl" "$d/agent.sock" poweroff >/dev/null 2>&1 || true
+	wait_until 15 dead "$qpid" || kill -9 "$qpid" 2>/dev/null
+	wait "$qpid" "$apid" 2>/dev/null || true
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+}
+
+# measure_wake ACCEL: VM `suspend` (vmIdleTimeout = 0, idleAction = suspend) declares
+# `ports = WAKE:8080`, and a detached job starts busybox httpd on 8080 in it, so the server is saved
+# and restored with the VM. While it is saved: curl's time_starttransfer for a 6-byte file through
+# 127.0.0.1:WAKE (restore, the guest's ports report, connection, answer), alternating with the
+# plain restore of figure 1 (`uvm run --vm suspend -- true`, client JVM included). A sample that
+# was not a restore is not counted.
+measure_wake() {
+	local accel=$1 r=$res/$1 saved=$work/$1/state/vms/suspend.snapshot i s n t0 t1 x
+	say "[$accel] declared port: first byte from a suspended VM next to a plain restore, $reps rounds"
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	uvm terminate suspend >/dev/null 2>&1 || true
+	uvm run --vm suspend --detach -- sh -c "mkdir -p /tmp/www && echo hello >/tmp/www/small && httpd -p 8080 -h /tmp/www" \
+		>/dev/null 2>"$work/run.err" || { say "could not start the server in VM suspend: $(cat "$work/run.err")"; return 0; }
+	for i in $(seq 1 "$reps"); do
+		for s in $([ $((i % 2)) = 1 ] && echo "port restore" || echo "restore port"); do
+			wait_until 60 test -s "$saved" || { say "VM suspend was not saved: $(tail -3 "$daemon_log")"; return 0; }
+			settle
+			n=$(grep -c "event=restore vm=suspend result=ok" "$daemon_log" || true)
+			if [ "$s" = port ]; then
+				x=$(curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_starttransfer}' "http://127.0.0.1:$wake_port/small" || true)
+				[ "${x% *}" = 200 ] || { say "the declared port did not answer: $x"; continue; }
+				x=$(awk -v s="${x#* }" 'BEGIN { printf "%.0f", s * 1000 }')
+			else
+				t0=$(now_ns)
+				uvm run --vm suspend -- true >/dev/null 2>"$work/run.err" || { say "uvm run --vm suspend failed: $(cat "$work/run.err")"; continue; }
+				t1=$(now_ns)
+				x=$(((t1 - t0) / 1000000))
+			fi
+			if wait_until 5 more_lines "$daemon_log" "event=restore vm=suspend result=ok" "$n"; then
+				echo "$x" >>"$r.wake-$s"
+			else
+				say "that $s sample of VM suspend was not a restore"
+			fi
+		done
+	done
+	wait_until 60 test -s "$saved" || true
+	metric uvm_forward_wake_first_byte_seconds_sum "port=\"$wake_port\",vm=\"suspend\"" "$metrics_url" >"$r.wake-daemon-sum" || true
+	metric uvm_forward_wake_first_byte_seconds_count "port=\"$wake_port\",vm=\"suspend\"" "$metrics_url" >"$r.wake-daemon-count" || true
+	uvm terminate suspend >/dev/null 2>&1 || true
+}
+
 measure_daemon_idle() {
 	local accel=$1 r=$res/$1 t0 c0 c1 hz rss max=0 i steps
 	say "[$accel] daemon footprint: ${idle_window} s idle with no VM"
@@ -719,6 +832,8 @@ measure() {
 	measure_warm "$accel"
 	measure_qemu_footprint "$accel"
 	measure_restored_memory "$accel"
+	measure_network "$accel"
+	measure_wake "$accel"
 	measure_idle "$accel"
 	[ "$accel" = tcg ] && measure_daemon_idle "$accel"
 	cp "$daemon_log" "$res/$accel.daemon.log"

@@ -123,6 +123,29 @@ results_table() {
 		read -r n med p90 <<<"$(ms_stats "$r.import-distro")"
 		row 7 "\`uvm import\` of a busybox root file system ($(($(cat "$r.import-bytes") / 1024)) KiB tar.gz), VM running" "$n" "$med ms" "$p90 ms" "(no target)" "reported"
 	fi
+	# 8. networking
+	if [ -s "$r.net-latency-uvm" ] && [ -s "$r.net-latency-hostfwd" ]; then
+		read -r n u_med u_p90 <<<"$(ms_stats "$r.net-latency-uvm" 1)"
+		row 8 "forwarded TCP, time to the first byte of a 6-byte file on a new connection: uvm's localhost forwarding (the agent's CONNECT) to busybox httpd in VM \`default\`" "$n" "$u_med ms" "$u_p90 ms" "" ""
+		read -r n b_med b_p90 <<<"$(ms_stats "$r.net-latency-hostfwd" 1)"
+		row 8 "the same through QEMU's own \`hostfwd\` (libslirp) to the same server in a raw QEMU with the daemon's command line, up at the same time" "$n" "$b_med ms" "$b_p90 ms" "" ""
+		ok=1
+		le "$(awk -v a="$u_med" -v b="$b_med" 'BEGIN { print a - b }')" 2 && ok=0
+		row 8 "**uvm − hostfwd**" "" "**$(awk -v a="$u_med" -v b="$b_med" 'BEGIN { printf "%+.1f", a - b }') ms**" "$(awk -v a="$u_p90" -v b="$b_p90" 'BEGIN { printf "%+.1f", a - b }') ms" "p50 within 2 ms of hostfwd" "$(met $ok)"
+	fi
+	if [ -s "$r.net-throughput-uvm" ] && [ -s "$r.net-throughput-hostfwd" ]; then
+		read -r n u_med u_p90 <<<"$(stats "$r.net-throughput-uvm" | cut -d' ' -f1-3)"
+		read -r n b_med b_p90 <<<"$(stats "$r.net-throughput-hostfwd" | cut -d' ' -f1-3)"
+		row 8 "throughput of a 32 MiB file, guest to host: uvm **$(fmt "$u_med" 1) MiB/s** against hostfwd $(fmt "$b_med" 1) MiB/s (**$(ratio "$u_med" "$b_med" 2)x**; curl's average speed, median of $n each)" "$n" "" "" "at least 0.5x hostfwd" "$(le 0.5 "$(ratio "$u_med" "$b_med" 4)"; met $?)"
+	fi
+	if [ -s "$r.wake-port" ] && [ -s "$r.wake-restore" ]; then
+		read -r n u_med u_p90 <<<"$(ms_stats "$r.wake-port")"
+		row 8 "a request to a declared port of a suspended VM: curl's time to the first byte (restore, the guest's ports report, connection, answer)" "$n" "$u_med ms" "$u_p90 ms" "" ""
+		read -r n b_med b_p90 <<<"$(ms_stats "$r.wake-restore")"
+		row 8 "the plain restore of the same VM: \`uvm run --vm suspend -- true\` (client JVM included), alternating with the row above" "$n" "$b_med ms" "$b_p90 ms" "" ""
+		row 8 "**first byte after a wake / plain restore**" "" "**$(ratio "$u_med" "$b_med" 2)x**" "$(ratio "$u_p90" "$b_p90" 2)x" "(no target)" "reported"
+	fi
+
 }
 
 phases_table() {
@@ -275,6 +298,14 @@ report() {
 		   mmdebstrap, uvm, uvm, mmdebstrap, each downloading from $debian_mirror (network time included).
 		   The cold run into the distribution follows each cold uvm run of figure 1 (\`uvm shutdown\`
 		   first, untimed); its warm run is a fourth hyperfine command of figure 3.
+
+		8. **Networking.** Localhost forwarding: busybox httpd in VM \`default\` (started by a detached job)
+		   and the same server in a raw QEMU with the daemon's command line plus
+		   \`hostfwd=tcp:127.0.0.1:H-:G\` on its \`-netdev user\` and an empty data disk of its own, both VMs up
+		   at once, the two paths alternating (ABBA) over $net_rounds rounds of 10 new connections and one 32 MiB
+		   download each. Wake: VM \`suspend\` declares \`ports = WAKE:8080\`; a detached job starts httpd in
+		   it, so the server is saved and restored with the VM; each round makes one request through the
+		   declared port of the saved VM and one plain restore, alternating which comes first.
 
 		Raw figures of the last run: \`bench/build/last-run/\` (not committed).
 	EOF
