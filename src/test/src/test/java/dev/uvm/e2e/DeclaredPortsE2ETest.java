@@ -69,6 +69,20 @@ class DeclaredPortsE2ETest {
                     "uvm_vm_wakeups_total{cause=\"port\",from=\"suspended\",vm=\"web\",}"), scrape);
             assertEquals(2, MetricsE2ETest.sample(scrape, "uvm_forward_wake_first_byte_seconds_count{port=\""
                     + hostPort + "\",vm=\"web\",}"), scrape);
+
+            // A config change applies at once: the port VM other no longer declares is closed.
+            d.writeConfig("[vm.web]\nidleAction = suspend\nvmIdleTimeout = 2s\nports = " + hostPort + ":" + guestPort
+                    + "\n[vm.other]\n");
+            await().atMost(LONG).until(() -> refused(takenPort));
+            assertTrue(d.log().contains("declared port 127.0.0.1:" + takenPort + " is no longer listened on"), d.log());
+        }
+    }
+
+    private static boolean refused(int port) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return false;
+        } catch (java.net.ConnectException e) {
+            return true;
         }
     }
 
