@@ -1067,7 +1067,10 @@ static void handle_poweroff(void)
     wait_children(now_ms() + 200);
     data_disk_release();
     sync();
-    reboot(RB_POWER_OFF);
+    /* Power-off needs ACPI (microvm's GED). A kernel without it (uvm's own, booted with acpi=off)
+     * would only halt, leaving QEMU running: it resets instead (reboot=t), which QEMU, started
+     * with -no-reboot, takes as the end of the VM. */
+    reboot(access("/sys/firmware/acpi", F_OK) == 0 ? RB_POWER_OFF : RB_AUTOBOOT);
     /* Not allowed (not PID 1's privileges, or a test run on a host): say so and go on. */
     send_log("poweroff failed: %s", strerror(errno));
 }
