@@ -103,28 +103,17 @@ final class Relay implements Runnable {
         open.opened(vm);
         try {
             ChannelListener guest = new GuestSide();
-            AgentChannel early = null;
-            if (target.up() != null) {
-                AgentChannel c = target.up().agent().connect(port, guest);
-                threads.execute(() -> toGuest(c));
-                early = c;
-            }
+            AgentChannel early = target.up() != null ? connectGuest(target.up(), guest) : null;
             RunningVm instance = scheduler.open(vm, session).get(OPEN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (early != null && instance != target.up()) {
                 log.info("VM {}: a connection to forwarded port {} was closed: the VM restarted meanwhile", vm, port);
                 return;
             }
             timeFirstByte = session.waitedForVm();
-            AgentChannel channel = early;
-            if (channel == null) {
-                if (target.waitMillis() > 0 && !guestListens(instance)) {
-                    return;
-                }
-                AgentChannel c = instance.agent().connect(port, guest);
-                threads.execute(() -> toGuest(c));
-                channel = c;
+            if (early == null && target.waitMillis() > 0 && !guestListens(instance)) {
+                return;
             }
-            toHost(channel);
+            toHost(early != null ? early : connectGuest(instance, guest));
         } catch (ExecutionException | TimeoutException | IOException e) {
             log.info("VM {}: a connection to forwarded port {} could not reach the guest: {}", vm, port,
                     e instanceof TimeoutException ? "the VM did not come up in time" : e.getMessage());
@@ -159,6 +148,13 @@ final class Relay implements Runnable {
         public void onBroken(String reason) {
             toClient.add(END);
         }
+    }
+
+    /** Opens the guest end of the connection and starts carrying the client's bytes to it. */
+    private AgentChannel connectGuest(RunningVm instance, ChannelListener guest) throws IOException {
+        AgentChannel channel = instance.agent().connect(port, guest);
+        threads.execute(() -> toGuest(channel));
+        return channel;
     }
 
     /** Starts what should listen and waits for the guest port; false (logged) when it does not come. */
