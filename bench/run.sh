@@ -52,6 +52,8 @@ t_start=$(now_ms)
 
 say "setting up uvm (scripts/setup.sh)"
 "$home/scripts/setup.sh"
+say "uvm's own guest kernel (scripts/kernel.sh --wait)"
+"$home/scripts/kernel.sh" --wait
 
 pkgs=(hyperfine jq curl)
 [ "$with_libvirt" = 1 ] && pkgs+=(libvirt-daemon-system)
@@ -149,7 +151,12 @@ snapshot() {
 			unzip -tqq "$j" >/dev/null 2>&1 || return 1
 		done
 	done
-	cp "$home"/guest/out/vmlinux "$home"/guest/out/initramfs* "$home"/guest/out/cmdline "$snap/guest/out/" || return 1
+	cp "$home"/guest/out/vmlinux "$home"/guest/out/initramfs* "$home"/guest/out/cmdline "$home"/guest/out/image.json \
+		"$snap/guest/out/" || return 1
+	# uvm's own kernel, which VM default boots (bench/run.sh runs setup.sh, which starts its build,
+	# then waits for it: the figures are about this kernel)
+	cp "$home"/guest/out/vmlinux-uvm "$home"/guest/out/vmlinux-uvm.json "$home"/guest/out/vmlinux-uvm.config \
+		"$snap/guest/out/" || return 1
 	# unzip names the member itself (no `| grep -q`: under pipefail, grep's early exit can end unzip with SIGPIPE)
 	unzip -l "$snap"/client/target/uvm-client-*.jar dev/uvm/client/Main.class >/dev/null || return 1
 	unzip -l "$snap"/daemon/target/uvm-daemon-*.jar dev/uvm/daemon/Main.class >/dev/null || return 1
@@ -217,6 +224,8 @@ daemon_start() {
 		memory = ${memory_mb}MB
 		processors = 1
 		vmIdleTimeout = 30min
+		[vm.debian]
+		kernel = debian
 		[vm.idle]
 		vmIdleTimeout = ${idle_timeout_ms}ms
 		[vm.suspend]
@@ -438,6 +447,22 @@ uvm_cold_once() {
 	}' >>"$r.phases"
 }
 
+# debian_cold_once ACCEL: the cold start of uvm_cold_once in VM `debian` (kernel = debian):
+# Debian's generic kernel and the initramfs with its modules, the same settings otherwise
+debian_cold_once() {
+	local r=$res/$1
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	settle
+	local t0 t1
+	t0=$(now_ns)
+	if ! uvm run --vm debian --system -- true >/dev/null 2>"$work/run.err"; then
+		say "uvm run --vm debian failed: $(cat "$work/run.err")"
+		return 1
+	fi
+	t1=$(now_ns)
+	echo $(((t1 - t0) / 1000000)) >>"$r.cold-debian"
+}
+
 # uvm_restore_once ACCEL: VM `suspend` saved to disk (idleAction = suspend, vmIdleTimeout = 0: it
 # is saved as soon as its session ends), no other VM running; then `uvm run --vm suspend -- true`,
 # timed end to end like uvm_cold_once. The other steps' `uvm shutdown` discards the saved state
@@ -553,7 +578,14 @@ measure_cold() {
 		for s in $order; do
 			case $s in
 			uvm)
-				uvm_cold_once "$accel" || true
+				# uvm's own kernel (VM default) and Debian's (VM debian) one after the other, in turns
+				if [ $((i % 2)) = 1 ]; then
+					uvm_cold_once "$accel" || true
+					debian_cold_once "$accel" || true
+				else
+					debian_cold_once "$accel" || true
+					uvm_cold_once "$accel" || true
+				fi
 				# the distribution right after: the same conditions as uvm's own cold run
 				distro_cold_once "$accel" || true
 				;;
@@ -626,6 +658,17 @@ measure_qemu_footprint() {
 	qemu_smaps "$pid" $((memory_mb * 1024)) "$kernel_path" "$initrd_path" >"$r.qemu-smaps"
 	uvm run --system -- cat /proc/meminfo >"$r.guest-meminfo" 2>/dev/null || true
 	grep -E '^(Threads|VmHWM):' "/proc/$pid/status" >"$r.qemu-status" || true
+	# the same with Debian's kernel: VM debian, alone, after the same warm-up (a cold boot and a session)
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
+	uvm run --vm debian --system -- true >/dev/null || { say "uvm run --vm debian failed before its footprint"; return 0; }
+	uvm run --vm debian --system -- true >/dev/null || true
+	pid=$(vm_pid debian)
+	[ -n "$pid" ] && alive "$pid" || { say "no running QEMU of VM debian to measure"; return 0; }
+	local dk di
+	dk=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^-kernel$/{n;p}')
+	di=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '/^-initrd$/{n;p}')
+	qemu_smaps "$pid" $((memory_mb * 1024)) "$dk" "$di" >"$r.qemu-smaps-debian"
+	timeout 120 "$uvm_bin" shutdown >/dev/null 2>&1 || true
 }
 
 # measure_restored_memory ACCEL: QEMU's RSS 10 s into an idle session of VM `suspend`, after a cold

@@ -2,6 +2,8 @@
 # Builds the uvm guest image into guest/out/:
 #   vmlinux          uncompressed ELF kernel (PVH entry) from Debian's generic amd64 kernel
 #   initramfs.cpio   busybox userland, virtio/9p/ext4 modules, GNU tar, /init and the guest agent
+#   initramfs-uvm.cpio  the same without the modules, for uvm's own kernel (guest/kernel/build.sh),
+#                    which has everything built in
 #   uvm-agent        the guest agent binary (also inside the initramfs as /sbin/uvm-agent)
 #   image.json       manifest: kernel version, sizes, sha256 sums, kernel command line
 #   cmdline          recommended additions to the kernel command line (one line)
@@ -155,7 +157,8 @@ stamp_text=$(
 )
 stamp_hash=$(echo "$stamp_text" | sha256sum | cut -d' ' -f1)
 if [ "${UVM_FORCE_REBUILD:-0}" != 1 ] && [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp_hash" ] &&
-	[ -s "$out/vmlinux" ] && [ -s "$out/$initrd_name" ] && [ -s "$out/uvm-agent" ] && [ -s "$out/image.json" ] && [ -s "$out/cmdline" ]; then
+	[ -s "$out/vmlinux" ] && [ -s "$out/$initrd_name" ] && [ -s "$out/${initrd_name%%.*}-uvm.${initrd_name#*.}" ] &&
+	[ -s "$out/uvm-agent" ] && [ -s "$out/image.json" ] && [ -s "$out/cmdline" ]; then
 	log "guest image is up to date in $out"
 	exit 0
 fi
@@ -274,10 +277,16 @@ compress() {
 	esac
 }
 find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet | compress >"$out/$initrd_name.new"
+own_initrd_name=${initrd_name%%.*}-uvm.${initrd_name#*.}
+log "writing $own_initrd_name (no modules, for uvm's own kernel)"
+find . | LC_ALL=C sort | grep -v '^\./lib/modules/.' | cpio -o -H newc -R 0:0 --reproducible --quiet |
+	compress >"$out/$own_initrd_name.new"
 cd "$out"
 mv "$initrd_name.new" "$initrd_name" # atomic: a VM starting now gets the old or the new file
+mv "$own_initrd_name.new" "$own_initrd_name"
 for f in initramfs.cpio initramfs.cpio.gz initramfs.cpio.lz4 initramfs.cpio.xz initramfs.cpio.zst; do
-	[ "$f" = "$initrd_name" ] || rm -f "$f" # the host picks the first initramfs* file
+	[ "$f" = "$initrd_name" ] || rm -f "$f" # the host picks the first initramfs.* file
+	[ "${f%%.*}-uvm.${f#*.}" = "$own_initrd_name" ] || rm -f "${f%%.*}-uvm.${f#*.}"
 done
 
 # ---------------------------------------------------------------- kernel command line
@@ -309,6 +318,8 @@ json_file() { # name path
 	json_file kernel "$out/vmlinux"
 	echo ","
 	json_file initrd "$out/$initrd_name"
+	echo ","
+	json_file initrd_uvm "$out/$own_initrd_name"
 	echo ","
 	json_file agent "$out/uvm-agent"
 	echo

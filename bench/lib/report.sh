@@ -146,6 +146,31 @@ results_table() {
 		row 8 "**first byte after a wake / plain restore**" "" "**$(ratio "$u_med" "$b_med" 2)x**" "$(ratio "$u_p90" "$b_p90" 2)x" "(no target)" "reported"
 	fi
 
+	# 9. the guest kernel: uvm's own (VM default, the rows of figure 1) against Debian's (VM debian)
+	if [ -s "$r.cold-debian" ] && [ -s "$r.cold-uvm" ]; then
+		read -r n u_med u_p90 <<<"$(ms_stats "$r.cold-uvm")"
+		row 9 "cold start with uvm's own kernel $(sed -n 's/.*"release": "\([^"]*\)".*/\1/p' "$snap/guest/out/vmlinux-uvm.json" 2>/dev/null): figure 1's \`uvm run --system -- true\`" "$n" "$u_med ms" "$u_p90 ms" "" ""
+		read -r n b_med b_p90 <<<"$(ms_stats "$r.cold-debian")"
+		row 9 "the same with Debian's kernel $(sed -n 's/.*"kernel_version": "\([^"]*\)".*/\1/p' "$snap/guest/out/image.json" 2>/dev/null) (\`kernel = debian\`, the initramfs with its modules): \`uvm run --vm debian --system -- true\`, in turns with the row above" "$n" "$b_med ms" "$b_p90 ms" "" ""
+		ok=1
+		le "$(ratio "$u_med" "$b_med" 6)" 0.4 && ok=0
+		row 9 "**uvm's kernel / Debian's kernel**" "" "**$(ratio "$u_med" "$b_med" 3)x**" "$(ratio "$u_p90" "$b_p90" 3)x" "at most 0.4x" "$(met $ok)"
+		if [ -s "$r.cold-raw" ]; then
+			read -r n b_med b_p90 <<<"$(ms_stats "$r.cold-raw")"
+			ok=1
+			le "$(ratio "$u_med" "$b_med" 6)" 1.15 && ok=0
+			row 9 "**uvm's kernel through uvm / the same kernel in raw QEMU** (figure 1)" "" "**$(ratio "$u_med" "$b_med" 3)x**" "$(ratio "$u_p90" "$b_p90" 3)x" "within 1.15x" "$(met $ok)"
+		fi
+	fi
+	if [ -s "$r.qemu-smaps" ] && [ -s "$r.qemu-smaps-debian" ]; then
+		local ut ug dt dg
+		read -r ut ug _ <<<"$(cat "$r.qemu-smaps")"
+		read -r dt dg _ <<<"$(cat "$r.qemu-smaps-debian")"
+		ok=1
+		[ $(((ut - ug) / 1024)) -le 60 ] && ok=0
+		row 9 "QEMU RSS after a cold boot and two sessions: uvm's kernel **$((ut / 1024)) MiB** (VMM overhead, RSS minus guest RAM touched: **$(((ut - ug) / 1024)) MiB**) against Debian's $((dt / 1024)) MiB (VMM overhead $(((dt - dg) / 1024)) MiB)" "1" "" "" "VMM overhead at most 60 MiB" "$(met $ok)"
+	fi
+
 }
 
 phases_table() {
@@ -306,6 +331,12 @@ report() {
 		   download each. Wake: VM \`suspend\` declares \`ports = WAKE:8080\`; a detached job starts httpd in
 		   it, so the server is saved and restored with the VM; each round makes one request through the
 		   declared port of the saved VM and one plain restore, alternating which comes first.
+
+		9. **Guest kernel.** VM \`default\` boots uvm's own kernel (\`guest/out/vmlinux-uvm\`, the default), VM
+		   \`debian\` the same settings with \`kernel = debian\` (Debian's generic kernel and the initramfs with
+		   its modules); each round of figure 1 runs both cold, one right after the other, the order
+		   alternating. QEMU's RSS is read as in figure 5, for each VM alone after a cold boot and a second
+		   session; the VMM overhead is the RSS minus the guest RAM mapping's.
 
 		Raw figures of the last run: \`bench/build/last-run/\` (not committed).
 	EOF

@@ -12,21 +12,11 @@ trap 'qemu_kill; rm -rf "$tmp"' EXIT INT TERM
 n=${1:-5}
 extra=${2:-}
 build_agentctl
-: >"$tmp/ready"
-: >"$tmp/uptime"
+: >"$tmp/boot.ready"
+: >"$tmp/boot.uptime"
 i=0
 while [ "$i" -lt "$n" ]; do
 	i=$((i + 1))
-	qemu_start "$tmp" "$extra"
-	if out=$(AGENTCTL_T0_NS=$qemu_t0_ns "$tmp/agentctl" "$tmp/agent.sock" ready-poweroff 60); then
-		ms=$(echo "$out" | sed -n 's/^ready_ms //p')
-		up=$(echo "$out" | sed -n 's/.*uptime=\([0-9.]*\).*/\1/p')
-		echo "boot $i: ready after $ms ms, guest uptime $up s"
-		echo "$ms" >>"$tmp/ready"
-		echo "$up" | awk '{ print int($1 * 1000) }' >>"$tmp/uptime"
-	else
-		echo "boot $i: no READY"; cat "$tmp/console.log"
-	fi
-	qemu_wait_exit 20 || echo "boot $i: QEMU did not exit after POWEROFF"
+	echo "boot $i: $(boot_measured "$tmp" "$extra" "$tmp/boot")"
 done
-echo "median: ready $(median <"$tmp/ready") ms, guest uptime $(median <"$tmp/uptime") ms (n=$n, cmdline: $(base_cmdline)${extra:+ $extra})"
+echo "median: ready $(median <"$tmp/boot.ready") ms, guest uptime $(median <"$tmp/boot.uptime") ms (n=$n, cmdline: $(base_cmdline)${extra:+ $extra})"

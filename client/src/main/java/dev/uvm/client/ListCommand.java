@@ -46,6 +46,9 @@ final class ListCommand implements Callable<Integer> {
                     vm.foregroundSessions() + "+" + vm.backgroundSessions() + "bg",
                     vm.uptimeMillis() < 0 ? "-" : Format.duration(vm.uptimeMillis()), Format.bytes(vm.memoryBytes()),
                     vm.hostResidentBytes() < 0 ? "-" : Format.bytes(vm.hostResidentBytes()), idle);
+            if (vm.kernel() != null) {
+                System.out.println("    kernel: " + vm.kernel());
+            }
             if (vm.retryAtMillis() > now) {
                 System.out.println("    boot failures: next attempt allowed in "
                         + Format.duration(vm.retryAtMillis() - now));

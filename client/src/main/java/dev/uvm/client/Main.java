@@ -120,7 +120,8 @@ public final class Main {
      * {@code @ParentCommand}.
      */
     private CommandSpec spec() {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm").version("uvm " + Wire.RELEASE);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm")
+                .versionProvider(new VersionLines());
         spec.usageMessage().description("Runs commands in on-demand utility VMs that boot on first use and stop when idle.");
         // What mixinStandardHelpOptions adds, without the annotated mixin class it uses.
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)

@@ -145,6 +145,10 @@ final class RunSessionClient {
                         if (msg instanceof DaemonMessage.Failure e) {
                             return new Outcome(e.code(), e.message());
                         }
+                        if (msg instanceof DaemonMessage.Started started && started.notice() != null) {
+                            stderr.write(("uvm: " + started.notice() + (interactive ? "\r\n" : "\n"))
+                                    .getBytes(StandardCharsets.UTF_8));
+                        }
                         if (msg instanceof DaemonMessage.Started started && started.distribution() == null && interactive) {
                             // On a terminal only: scripts get the utility environment without a word on stderr.
                             // No distribution is installed, or --vm named a VM the default one is not in.

@@ -38,6 +38,7 @@ final class StatusCommand implements Callable<Integer> {
         line("stateDir", s.stateDir());
         line("backend", s.backend());
         line("acceleration", s.acceleration());
+        line("guestKernel", s.guestKernel());
         line("metricsAddress", s.metricsAddress());
         line("clients", s.clients());
         line("configStatus", s.configStatus());

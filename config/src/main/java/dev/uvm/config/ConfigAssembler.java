@@ -118,7 +118,7 @@ final class ConfigAssembler {
         VmConfig d = VmConfig.defaults(name);
         long memory = d.memoryBytes();
         int processors = d.processors();
-        Path kernel = d.kernel();
+        GuestKernel kernel = d.kernel();
         Path initrd = d.initrd();
         String commandLine = d.kernelCommandLine();
         long idle = d.vmIdleTimeoutMillis();
@@ -151,7 +151,7 @@ final class ConfigAssembler {
             switch (s.key()) {
                 case MEMORY -> memory = (Long) x;
                 case PROCESSORS -> processors = (Integer) x;
-                case KERNEL -> kernel = (Path) x;
+                case KERNEL -> kernel = (GuestKernel) x;
                 case INITRD -> initrd = (Path) x;
                 case KERNEL_COMMAND_LINE -> commandLine = (String) x;
                 case VM_IDLE_TIMEOUT -> idle = (Long) x;

@@ -32,7 +32,7 @@ public enum ConfigKey {
             v -> ValueSyntax.formatSize(v.memoryBytes()), null),
     PROCESSORS("processors", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] processors", "integer", "1",
             v -> Integer.toString(v.processors()), null),
-    KERNEL("kernel", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] kernel", "path", "uvm's guest kernel",
+    KERNEL("kernel", Scope.VM, TakesEffect.NEXT_BOOT, "[wsl2] kernel", "uvm | debian | path", "uvm",
             v -> text(v.kernel()), null),
     INITRD("initrd", Scope.VM, TakesEffect.NEXT_BOOT, null, "path", "uvm's guest initramfs",
             v -> text(v.initrd()), null),

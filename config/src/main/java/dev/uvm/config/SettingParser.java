@@ -65,7 +65,8 @@ final class SettingParser {
                         "must be from 64KB to 1GB (two copies are kept per VM: the log and the one before)");
                 case MEMORY -> memory(s.value());
                 case PROCESSORS -> processors(s.value());
-                case KERNEL, INITRD -> file(s);
+                case KERNEL -> kernel(s);
+                case INITRD -> file(s);
                 case KERNEL_COMMAND_LINE -> s.value();
                 case VM_IDLE_TIMEOUT -> within(ValueSyntax.parseDuration(s.value()), Long.MIN_VALUE,
                         MAX_IDLE_TIMEOUT_MILLIS, "must be at most 30 days (720h); negative means never");
@@ -153,6 +154,24 @@ final class SettingParser {
         }
         return (int) within(n, 1, host.processors(),
                 "must be from 1 to " + host.processors() + ", the host's logical CPUs");
+    }
+
+    /** {@code uvm}, {@code debian} or a kernel file; a Windows path stays a warning ({@link #hostPath}). */
+    private Object kernel(Setting s) {
+        String v = s.value().strip();
+        if (v.equalsIgnoreCase("uvm")) {
+            return GuestKernel.UVM;
+        }
+        if (v.equalsIgnoreCase("debian")) {
+            return GuestKernel.DEBIAN;
+        }
+        try {
+            Object file = file(s);
+            return file instanceof Path p ? GuestKernel.file(p) : file;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; kernel is uvm (uvm's own, the default), debian"
+                    + " (Debian's generic kernel) or the path of a kernel file");
+        }
     }
 
     private Object file(Setting s) {

@@ -9,7 +9,8 @@ import java.util.List;
  * @param name                  the VM's name ({@code default} for the unnamed one)
  * @param memoryBytes           guest RAM in bytes
  * @param processors            virtual CPUs
- * @param kernel                kernel image; {@code null} means the project's guest image
+ * @param kernel                which guest kernel: uvm's own (the default), Debian's, or a file; {@code null}
+ *                              means uvm's own
  * @param initrd                initramfs; {@code null} means the project's guest image
  * @param kernelCommandLine     extra kernel command line, appended to the backend's own; may be empty
  * @param vmIdleTimeoutMillis   ms after the last session ends before the VM stops; 0 = at once, negative = never
@@ -31,7 +32,7 @@ import java.util.List;
  * @param forwardIdleTimeoutMillis how long a forwarded connection may carry no byte before the daemon closes it
  * @param ports                 declared ports: listened on by the host while the VM is down, and waking it
  */
-public record VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd,
+public record VmConfig(String name, long memoryBytes, int processors, GuestKernel kernel, Path initrd,
                        String kernelCommandLine, long vmIdleTimeoutMillis, long bootTimeoutMillis,
                        long shutdownTimeoutMillis, long swapBytes, MemoryReclaim autoMemoryReclaim,
                        HostShare hostShare, double reclaimIdleCpuPercent, long reclaimIdleWindowMillis,
@@ -53,13 +54,14 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
     public static final long DEFAULT_FORWARD_IDLE_TIMEOUT_MILLIS = 5 * 60_000;
 
     public VmConfig {
+        kernel = kernel == null ? GuestKernel.UVM : kernel;
         prewarm = List.copyOf(prewarm);
         keepAlive = List.copyOf(keepAlive);
         ports = List.copyOf(ports);
     }
 
     /** With the default network (NAT, localhost forwarding on). */
-    public VmConfig(String name, long memoryBytes, int processors, Path kernel, Path initrd, String kernelCommandLine,
+    public VmConfig(String name, long memoryBytes, int processors, GuestKernel kernel, Path initrd, String kernelCommandLine,
                     long vmIdleTimeoutMillis, long bootTimeoutMillis, long shutdownTimeoutMillis, long swapBytes,
                     MemoryReclaim autoMemoryReclaim, HostShare hostShare, double reclaimIdleCpuPercent,
                     long reclaimIdleWindowMillis, IdleAction idleAction, List<String> prewarm, List<String> keepAlive,
@@ -72,7 +74,7 @@ public record VmConfig(String name, long memoryBytes, int processors, Path kerne
 
     /** The built-in defaults for a VM of the given name. */
     public static VmConfig defaults(String name) {
-        return new VmConfig(name, DEFAULT_MEMORY_BYTES, DEFAULT_PROCESSORS, null, null, "",
+        return new VmConfig(name, DEFAULT_MEMORY_BYTES, DEFAULT_PROCESSORS, GuestKernel.UVM, null, "",
                 DEFAULT_IDLE_TIMEOUT_MILLIS, DEFAULT_BOOT_TIMEOUT_MILLIS, DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
                 0, MemoryReclaim.DISABLED, null, DEFAULT_RECLAIM_IDLE_CPU_PERCENT,
                 DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), DEFAULT_DISK_BYTES,

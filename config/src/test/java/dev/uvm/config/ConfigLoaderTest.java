@@ -51,7 +51,7 @@ class ConfigLoaderTest {
                 hostShareMountPoint = /mnt/work
                 hostShareReadOnly = true
                 """.formatted(kernel, initrd, share), "default");
-        assertEquals(new VmConfig("default", 2 * GIB, 4, kernel, initrd, "console=hvc0 quiet", 300_000, 45_000,
+        assertEquals(new VmConfig("default", 2 * GIB, 4, GuestKernel.file(kernel), initrd, "console=hvc0 quiet", 300_000, 45_000,
                 10_000, GIB, MemoryReclaim.GRADUAL, new HostShare(share, "/mnt/work", true), VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), VmConfig.DEFAULT_DISK_BYTES), vm);
     }
 

@@ -72,7 +72,7 @@ class ConfigReportTest {
         assertLine(shown, "memory", "4GB", "uvm.conf:6 [vm.second]");
         assertLine(shown, "vmIdleTimeout", "-1", "uvm.conf:7 [vm.second]; never stops when idle");
         assertLine(shown, "bootTimeout", "30s", "default");
-        assertLine(shown, "kernel", "", "default: uvm's guest kernel");
+        assertLine(shown, "kernel", "uvm", "default");
     }
 
     @Test

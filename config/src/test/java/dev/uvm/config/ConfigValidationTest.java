@@ -97,21 +97,33 @@ class ConfigValidationTest {
 
     @Test
     void kernelAndInitrd_missing_errorNamesPath() {
-        assertEquals(List.of("kernel = /nonexistent/vmlinux at uvm.conf:2: file not found: /nonexistent/vmlinux",
+        assertEquals(List.of("kernel = /nonexistent/vmlinux at uvm.conf:2: file not found: /nonexistent/vmlinux; kernel is uvm (uvm's own,"
+                        + " the default), debian (Debian's generic kernel) or the path of a kernel file",
                         "initrd = /nonexistent/initrd at uvm.conf:3: file not found: /nonexistent/initrd"),
                 errors("[vm]\nkernel = /nonexistent/vmlinux\ninitrd = /nonexistent/initrd\n"));
     }
 
     @Test
     void kernel_directory_errorNotARegularFile() {
-        assertEquals(List.of("kernel = " + dir + " at uvm.conf:2: not a regular file: " + dir),
+        assertEquals(List.of("kernel = " + dir + " at uvm.conf:2: not a regular file: " + dir + "; kernel is uvm (uvm's"
+                        + " own, the default), debian (Debian's generic kernel) or the path of a kernel file"),
                 errors("[vm]\nkernel = " + dir + "\n"));
     }
 
     @Test
     void kernel_relativePath_errorAsksForAbsolute() {
-        assertEquals(List.of("kernel = boot/vmlinux at uvm.conf:2: expected an absolute path such as /srv/data or ~/data"),
+        assertEquals(List.of("kernel = boot/vmlinux at uvm.conf:2: expected an absolute path such as /srv/data or ~/data;"
+                + " kernel is uvm (uvm's own, the default), debian (Debian's generic kernel) or the path of a kernel file"),
                 errors("[vm]\nkernel = boot/vmlinux\n"));
+    }
+
+    @Test
+    void kernel_uvmOrDebian_namesTheSource_uvmByDefault() throws ConfigException {
+        assertEquals(GuestKernel.UVM, parse("[vm]\n").config().vm("default").kernel());
+        assertEquals(GuestKernel.DEBIAN, parse("[vm]\nkernel = Debian\n").config().vm("default").kernel());
+        assertEquals(GuestKernel.UVM, parse("[vm]\nkernel = uvm\n").config().vm("default").kernel());
+        assertEquals("debian", parse("[vm]\nkernel = debian\n").config().vm("default").kernel()
+                .toString());
     }
 
     @Test

@@ -108,7 +108,7 @@ class WslConfigCompatibilityTest {
     @Test
     void windowsKernelPath_keptAsWrittenAndIgnoredOnLinux_withWarning() throws ConfigException {
         String text = "[wsl2]\nkernel=C:\\\\Users\\\\me\\\\bzImage\n";
-        assertNull(parse(text).config().vm("default").kernel());
+        assertEquals(GuestKernel.UVM, parse(text).config().vm("default").kernel());
         assertEquals(List.of("kernel = C:\\\\Users\\\\me\\\\bzImage at uvm.conf:2: a Windows path cannot be used on this"
                 + " host, ignored; the built-in default applies"), warnings(text));
     }

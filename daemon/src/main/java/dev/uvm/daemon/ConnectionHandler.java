@@ -173,7 +173,8 @@ final class ConnectionHandler implements Runnable {
                     daemon.forwarder().forwarded(s.name()).stream().sorted().toList(),
                     daemon.forwarder().inUse(s.name()).stream().sorted().toList(),
                     daemon.declaredPorts().listeningFor(s.name()), daemon.declaredPorts().unavailableFor(s.name()),
-                    daemon.forwardedConnections().of(s.name())));
+                    daemon.forwardedConnections().of(s.name()),
+                    up.get(s.name()) == null ? null : up.get(s.name()).kernel()));
         }
         return new DaemonMessage.VmList(vms);
     }

@@ -279,7 +279,8 @@ public final class Daemon {
                 configFile == null ? null : configFile.toString(), stateDir.toString(), driver.name(),
                 driver.describe(), metricsBound == null ? "off" : metricsBound, connections.get(),
                 reloader.lastRejection() == null ? "in force"
-                        : "last change rejected, previous configuration in force: " + reloader.lastRejection());
+                        : "last change rejected, previous configuration in force: " + reloader.lastRejection(),
+                driver.guestKernel());
     }
 
     /** Stops in the background (for a client's stop-daemon request). */

@@ -144,10 +144,10 @@ final class DistroTransfer implements GuestProcess.Owner {
     }
 
     @Override
-    public void started(AgentChannel ch) throws IOException {
+    public void started(AgentChannel ch, String notice) throws IOException {
         Stdin in = new Stdin(ch);
         stdin.complete(in);
-        Wire.send(out, new DaemonMessage.Started(vm, null, null, distribution));
+        Wire.send(out, new DaemonMessage.Started(vm, null, null, distribution, notice));
         if (guard != null) {
             daemonThread("host-disk-guard-", () -> watch(in));
         }

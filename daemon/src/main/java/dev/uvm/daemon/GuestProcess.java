@@ -54,8 +54,11 @@ final class GuestProcess {
 
     /** Who the process runs for; called on the thread that runs {@link GuestProcess#run}. */
     interface Owner {
-        /** The process runs in the guest. */
-        void started(AgentChannel channel) throws IOException;
+        /**
+         * The process runs in the guest; {@code notice}, when not {@code null}, is what the user must
+         * hear about the boot this process waited for ({@link RunningVm#bootNotice()}).
+         */
+        void started(AgentChannel channel, String notice) throws IOException;
 
         /** Output of the process on {@code stream} ({@link Wire#STDOUT} or {@link Wire#STDERR}). */
         void output(int stream, byte[] data) throws IOException;
@@ -128,7 +131,7 @@ final class GuestProcess {
                         owner.ended(new Failed("cannot start the command in VM " + vm + ": " + e.getMessage()));
                         return;
                     }
-                    owner.started(channel);
+                    owner.started(channel, session.waitedForVm() ? r.vm().bootNotice() : null);
                 } else if (ev instanceof Output o) {
                     owner.output(o.stream(), o.data());
                     channel.acknowledgeOutput(o.data().length);

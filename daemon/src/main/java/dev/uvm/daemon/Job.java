@@ -110,7 +110,7 @@ final class Job implements GuestProcess.Owner {
     }
 
     @Override
-    public void started(AgentChannel ch) throws IOException {
+    public void started(AgentChannel ch, String notice) throws IOException {
         synchronized (signalLock) {
             channel = ch;
             ch.closeStdin();

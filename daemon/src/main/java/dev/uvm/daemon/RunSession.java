@@ -49,9 +49,9 @@ final class RunSession implements GuestProcess.Owner {
     }
 
     @Override
-    public void started(AgentChannel ch) throws IOException {
+    public void started(AgentChannel ch, String notice) throws IOException {
         channel.complete(ch);
-        Wire.send(out, new DaemonMessage.Started(vmName, null, null, distribution));
+        Wire.send(out, new DaemonMessage.Started(vmName, null, null, distribution, notice));
     }
 
     @Override

@@ -36,7 +36,8 @@ public sealed interface DaemonMessage {
             case "hello" -> new Hello((int) f.number("version", -1), f.string("daemon"));
             case "error" -> new Failure(f.string("message", "(no message)"),
                     (int) f.number("code", ExitStatus.UVM_ERROR), f.id("job"));
-            case "started" -> new Started(f.string("vm"), f.id("job"), f.string("state"), f.string("distribution"));
+            case "started" -> new Started(f.string("vm"), f.id("job"), f.string("state"), f.string("distribution"),
+                    f.string("notice"));
             case "exit" -> new Exit((int) f.number("code", ExitStatus.UVM_ERROR));
             case "end" -> new LogEnd(f.id("job"), f.string("state"), f.optionalInt("exitCode"));
             case "result" -> result(f, result);
@@ -62,7 +63,7 @@ public sealed interface DaemonMessage {
         } else if (expected == Status.class) {
             return new Status(f.string("version"), f.number("pid", 0), f.string("socket"), f.string("config"),
                     f.string("stateDir"), f.string("backend"), f.string("acceleration"), f.string("metricsAddress"),
-                    (int) f.number("clients", 0), f.string("configStatus"));
+                    (int) f.number("clients", 0), f.string("configStatus"), f.string("guestKernel"));
         } else if (expected == Stopped.class) {
             return new Stopped(f.strings("stopped"));
         } else if (expected == DaemonStopping.class) {
@@ -123,15 +124,16 @@ public sealed interface DaemonMessage {
     /**
      * A run's process started in {@code vm}; for a detached run, as background job {@code job}, which
      * is in {@code state} (both {@code null} for an attached run); in {@code distribution}, or in the
-     * utility environment ({@code null}).
+     * utility environment ({@code null}); {@code notice} is for the user's stderr, at once, when the
+     * boot this run waited for did not go as configured (uvm's own kernel not built yet), else {@code null}.
      */
-    record Started(String vm, String job, String state, String distribution) implements DaemonMessage {
+    record Started(String vm, String job, String state, String distribution, String notice) implements DaemonMessage {
         public Started(String vm) {
-            this(vm, null, null, null);
+            this(vm, null, null, null, null);
         }
 
         public Started(String vm, String job, String state) {
-            this(vm, job, state, null);
+            this(vm, job, state, null, null);
         }
 
         @Override
@@ -148,6 +150,9 @@ public sealed interface DaemonMessage {
             }
             if (distribution != null) {
                 Json.string(g, "distribution", distribution);
+            }
+            if (notice != null) {
+                Json.string(g, "notice", notice);
             }
         }
     }
@@ -253,9 +258,11 @@ public sealed interface DaemonMessage {
      * @param metricsAddress where /metrics is served, or {@code off}
      * @param clients        connections open now, this one included
      * @param configStatus   {@code in force}, or why the last change of the file was rejected
+     * @param guestKernel    the guest kernel VMs boot and where it came from ({@code kernel = uvm}), and Debian's
      */
     record Status(String version, long pid, String socket, String config, String stateDir, String backend,
-                  String acceleration, String metricsAddress, int clients, String configStatus) implements Result {
+                  String acceleration, String metricsAddress, int clients, String configStatus,
+                  String guestKernel) implements Result {
         @Override
         public void write(JsonGenerator g) throws IOException {
             Json.string(g, "version", version);
@@ -268,6 +275,7 @@ public sealed interface DaemonMessage {
             Json.string(g, "metricsAddress", metricsAddress);
             g.writeNumberField("clients", clients);
             Json.string(g, "configStatus", configStatus);
+            Json.string(g, "guestKernel", guestKernel);
         }
     }
 

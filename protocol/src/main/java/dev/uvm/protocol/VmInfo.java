@@ -26,13 +26,15 @@ import java.util.List;
  * @param declaredPorts      declared ports listened on now, as written ({@code 8080}, {@code 15432:5432})
  * @param declaredPortsUnavailable declared host ports another process holds, each with why
  * @param connections        forwarded connections open now (each holds the VM like a background session)
+ * @param kernel             the guest kernel the running VM runs, release and origin; {@code null} when it is down
  */
 public record VmInfo(String name, String state, int foregroundSessions, int backgroundSessions, long uptimeMillis,
                      long pid, long memoryBytes, long hostResidentBytes, long idleTimeoutMillis,
                      long idleDeadlineMillis, long retryAtMillis, boolean keepAliveActive, long nextKeepAliveMillis,
                      long nextPrewarmMillis, List<String> pendingChanges, String lastStopReason, String lastError,
                      List<DistroInfo> distributions, List<Integer> forwardedPorts, List<Integer> portsInUse,
-                     List<String> declaredPorts, List<String> declaredPortsUnavailable, int connections)
+                     List<String> declaredPorts, List<String> declaredPortsUnavailable, int connections,
+                     String kernel)
         implements Json.Body {
     public VmInfo {
         pendingChanges = List.copyOf(pendingChanges);
@@ -51,7 +53,7 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
         this(name, state, foregroundSessions, backgroundSessions, uptimeMillis, pid, memoryBytes, hostResidentBytes,
                 idleTimeoutMillis, idleDeadlineMillis, retryAtMillis, keepAliveActive, nextKeepAliveMillis,
                 nextPrewarmMillis, pendingChanges, lastStopReason, lastError, distributions, List.of(), List.of(),
-                List.of(), List.of(), 0);
+                List.of(), List.of(), 0, null);
     }
 
     @Override
@@ -78,6 +80,7 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
         Json.strings(g, "portsInUse", portsInUse.stream().map(String::valueOf).toList());
         Json.strings(g, "declaredPorts", declaredPorts);
         Json.strings(g, "declaredPortsUnavailable", declaredPortsUnavailable);
+        Json.string(g, "kernel", kernel);
         g.writeNumberField("connections", connections);
     }
 
@@ -89,7 +92,7 @@ public record VmInfo(String name, String state, int foregroundSessions, int back
                 f.number("nextKeepAliveMillis", -1), f.number("nextPrewarmMillis", -1), f.strings("pendingChanges"),
                 f.string("lastStopReason"), f.string("lastError"), distributions(f), ports(f, "forwardedPorts"),
                 ports(f, "portsInUse"), f.strings("declaredPorts"), f.strings("declaredPortsUnavailable"),
-                (int) f.number("connections", 0));
+                (int) f.number("connections", 0), f.string("kernel"));
     }
 
     private static List<Integer> ports(Fields f, String name) throws Wire.ProtocolException {

@@ -49,7 +49,8 @@ class MessagesTest {
             new DaemonMessage.Failure("job 3 failed: boot", ExitStatus.UVM_ERROR, "3"),
             new DaemonMessage.Started("default"),
             new DaemonMessage.Started("default", "3", "running"),
-            new DaemonMessage.Started("default", null, null, "debian"),
+            new DaemonMessage.Started("default", null, null, "debian", null),
+            new DaemonMessage.Started("default", null, null, null, "uvm's own kernel is still being built; this boot uses Debian's kernel"),
             new DaemonMessage.DistroDone("debian", "unregistered debian; its files are deleted"),
             new DaemonMessage.Exit(130),
             new DaemonMessage.LogEnd("3", "exited", 0),
@@ -66,11 +67,13 @@ class MessagesTest {
                             null, List.of(new DistroInfo("debian", "default", "running", true, 612L << 20),
                                     new DistroInfo("alpine", "default", "stopped", false, -1)), List.of(8000),
                             List.of(3000), List.of("8080", "15432:5432"),
-                            List.of("9000: the host's 127.0.0.1:9000 is in use"), 2),
+                            List.of("9000: the host's 127.0.0.1:9000 is in use"), 2, "6.1.192-uvm (uvm's own kernel)"),
                     new VmInfo("big", "failed", 0, 0, -1, 0, 2L << 30, -1, -1, -1, 1767225700000L, false, -1, -1,
                             List.of(), "boot_failure", "VM big failed to boot: kernel panic", List.of()))),
             new DaemonMessage.Status("0.1.0", 12345678901L, "/run/uvm/uvm.sock", null, "/var/lib/uvm", "qemu",
-                    "tcg (set by UVM_ACCEL=tcg)", "127.0.0.1:9477", 1, "in force"),
+                    "tcg (set by UVM_ACCEL=tcg)", "127.0.0.1:9477", 1, "in force",
+                    "uvm's own kernel 6.1.192-uvm (built by guest/kernel/build.sh from Debian's linux-source-6.1"
+                            + " 6.1.192-3), the default"),
             new DaemonMessage.Stopped(List.of("default", "big")),
             new DaemonMessage.DaemonStopping("daemon stopping"));
 

@@ -34,7 +34,7 @@ public final class QemuCommandLine {
         args.add("-name");
         args.add("uvm-" + escape(spec.name()));
         args.add("-M");
-        args.add("microvm");
+        args.add(spec.acpi() ? "microvm" : "microvm,acpi=off");
         args.add("-accel");
         args.add(spec.accel().qemuName());
         args.add("-m");

@@ -23,10 +23,20 @@ import java.nio.file.Path;
  *                    {@link #jail()} ({@code -chroot}): set when the daemon runs as root; {@code null} leaves QEMU
  *                    the daemon's own user (a per-user daemon). QEMU runs in its seccomp sandbox either way.
  * @param nat         whether the guest gets NAT networking (QEMU's user networking, libslirp, inside QEMU)
+ * @param acpi        whether the microvm offers ACPI tables: the kernel powers off through them (Debian's); uvm's
+ *                    own kernel has no ACPI and boots with {@code acpi=off}, which spares QEMU building the tables
  */
 public record QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
                        int cpus, Accel accel, Path runDir, Share share, Path dataDisk, Path consoleLog,
-                       String vmmUser, boolean nat) {
+                       String vmmUser, boolean nat, boolean acpi) {
+
+    /** A VM whose kernel uses ACPI (Debian's, or a configured file). */
+    public QemuSpec(String name, Path qemuBinary, Path kernel, Path initrd, String cmdline, long memoryBytes,
+                    int cpus, Accel accel, Path runDir, Share share, Path dataDisk, Path consoleLog,
+                    String vmmUser, boolean nat) {
+        this(name, qemuBinary, kernel, initrd, cmdline, memoryBytes, cpus, accel, runDir, share, dataDisk, consoleLog,
+                vmmUser, nat, true);
+    }
 
     /** The guest's address in the NAT network; the host (its loopback) is {@link #NAT_HOST}, DNS {@link #NAT_DNS}. */
     public static final String NAT_GUEST = "10.0.2.15";

@@ -34,6 +34,19 @@ public interface RunningVm {
     /** Host memory the VM holds (VMM resident set, or HCS private working set), -1 if unknown. */
     long hostResidentBytes();
 
+    /** The guest kernel's release and origin, for people ({@link BootKernel#label()}); {@code null} if unknown. */
+    default String kernel() {
+        return null;
+    }
+
+    /**
+     * What the user must hear about this VM's boot, at once: the kernel is not the one the config
+     * asked for, and why ({@link BootKernel#notice()}); {@code null} when nothing.
+     */
+    default String bootNotice() {
+        return null;
+    }
+
     /** Guest memory and CPU figures from the agent, waiting at most {@link #STATS_TIMEOUT}. */
     default Map<String, Long> guestStats() throws IOException {
         return agent().stats(STATS_TIMEOUT);

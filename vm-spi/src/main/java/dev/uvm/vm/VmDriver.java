@@ -20,6 +20,11 @@ public interface VmDriver {
     /** A line for {@code uvm status}: acceleration in use and why. */
     String describe();
 
+    /** The guest kernels VMs boot and where they come from, for {@code uvm status}; {@code null} if not known. */
+    default String guestKernel() {
+        return null;
+    }
+
     /**
      * Boots a VM and returns once its guest agent is ready. Blocks for the whole boot, bounded by
      * the config's boot timeout; called on a worker thread.

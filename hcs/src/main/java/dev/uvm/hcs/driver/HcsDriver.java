@@ -7,6 +7,7 @@ import dev.uvm.hcs.HcsUnavailableException;
 import dev.uvm.hcs.LinuxUtilityVmSpec;
 import dev.uvm.hcs.Plan9ShareSpec;
 import dev.uvm.vm.BootException;
+import dev.uvm.vm.BootKernel;
 import dev.uvm.vm.GuestImage;
 import dev.uvm.vm.RunningVm;
 import dev.uvm.vm.VmDriver;
@@ -83,10 +84,16 @@ public final class HcsDriver implements VmDriver {
         return "the HCS backend cannot save and restore VMs yet (see hcs-binding/README.md)";
     }
 
+    @Override
+    public String guestKernel() {
+        return image.summary(false);
+    }
+
     /** The utility VM a config asks for. */
     LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
-        Path kernel = image.kernel(config);
-        Path initrd = image.initrd(config);
+        BootKernel bootKernel = image.kernel(config, false);
+        Path kernel = bootKernel.file();
+        Path initrd = image.initrd(config, bootKernel);
         String cmdline = image.cmdline(config);
         LinuxUtilityVmSpec.Builder spec = LinuxUtilityVmSpec.builder()
                 .kernel(kernel.toString())

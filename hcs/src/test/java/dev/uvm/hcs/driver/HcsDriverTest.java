@@ -125,7 +125,7 @@ class HcsDriverTest {
 
         BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, BOOT, 10_000)));
 
-        assertTrue(e.getMessage().contains("no vmlinux file in " + image), e.getMessage());
+        assertTrue(e.getMessage().contains("kernel file " + image.resolve("vmlinux") + " does not exist"), e.getMessage());
         assertEquals(List.of(), control.calls());
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.uvm.config.GuestKernel;
 import dev.uvm.config.IdleAction;
 import dev.uvm.config.MemoryReclaim;
 import dev.uvm.config.VmConfig;
@@ -35,7 +36,7 @@ class HcsDriverWindowsTest {
         String initrd = System.getProperty("uvm.hcs.test.initrd");
         assumeTrue(kernel != null && initrd != null, "set uvm.hcs.test.kernel and uvm.hcs.test.initrd");
         String name = "windows-test-" + UUID.randomUUID().toString().substring(0, 8);
-        VmConfig config = new VmConfig(name, 512L << 20, 1, Path.of(kernel), Path.of(initrd), "", 60_000, 60_000,
+        VmConfig config = new VmConfig(name, 512L << 20, 1, GuestKernel.file(Path.of(kernel)), Path.of(initrd), "", 60_000, 60_000,
                 30_000, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), VmConfig.DEFAULT_DISK_BYTES);
         HcsDriver driver = new HcsDriver(Path.of("unused-image-folder"), new HvSocketAgentTransport());
 

@@ -1,5 +1,6 @@
 package dev.uvm.hcs.driver;
 
+import dev.uvm.config.GuestKernel;
 import dev.uvm.config.HostShare;
 import dev.uvm.config.IdleAction;
 import dev.uvm.config.MemoryReclaim;
@@ -41,7 +42,7 @@ final class TestVms {
     }
 
     static VmConfig withKernel(VmConfig c, Path kernel, Path initrd, long memoryBytes) {
-        return new VmConfig(c.name(), memoryBytes, c.processors(), kernel, initrd, c.kernelCommandLine(),
+        return new VmConfig(c.name(), memoryBytes, c.processors(), GuestKernel.file(kernel), initrd, c.kernelCommandLine(),
                 c.vmIdleTimeoutMillis(), c.bootTimeoutMillis(), c.shutdownTimeoutMillis(), c.swapBytes(),
                 c.autoMemoryReclaim(), c.hostShare(), c.reclaimIdleCpuPercent(), c.reclaimIdleWindowMillis(),
                 c.idleAction(), c.prewarm(), c.keepAlive(), c.diskBytes());

@@ -8,6 +8,7 @@ import dev.uvm.qemu.QemuCommandLine;
 import dev.uvm.qemu.QemuSpec;
 import dev.uvm.qemu.QemuVm;
 import dev.uvm.vm.BootException;
+import dev.uvm.vm.BootKernel;
 import dev.uvm.vm.GuestImage;
 import dev.uvm.vm.RunningVm;
 import dev.uvm.vm.VmDriver;
@@ -87,7 +88,7 @@ public final class QemuDriver implements VmDriver {
         }
         Thread t = new Thread(() -> {
             try {
-                QemuSpec spec = spec(template, Accel.KVM, runRoot.resolve("kvm-probe"));
+                QemuSpec spec = spec(template, Accel.KVM, runRoot.resolve("kvm-probe"), image.kernel(template, true));
                 verdict = AccelProbe.probe(spec, PROBE_DEADLINE, probeCache, key);
                 log.info("accelerator: {} ({})", verdict.accel().qemuName(), verdict.reason());
             } catch (BootException e) {
@@ -113,7 +114,7 @@ public final class QemuDriver implements VmDriver {
 
     private String probeKey(VmConfig template) {
         try {
-            Path kernel = image.kernel(template);
+            Path kernel = image.kernel(template, true).file();
             return String.join("|", Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip(),
                     qemuBinary.toRealPath().toString(), Long.toString(Files.size(qemuBinary.toRealPath())),
                     kernel.toString(), Long.toString(Files.size(kernel)));
@@ -139,9 +140,18 @@ public final class QemuDriver implements VmDriver {
     }
 
     @Override
+    public String guestKernel() {
+        return image.summary(true);
+    }
+
+    @Override
     public RunningVm boot(VmConfig config) throws BootException {
         Path runDir = runRoot.resolve(config.name());
-        QemuSpec spec = spec(config, accel(), runDir);
+        BootKernel kernel = image.kernel(config, true);
+        if (kernel.notice() != null) {
+            log.warn("VM {}: {}", config.name(), kernel.notice());
+        }
+        QemuSpec spec = spec(config, accel(), runDir, kernel);
         VmmUser.check(spec);
         provideResolvers(spec);
         discardSaved(config.name(), "it boots cold, which makes its saved state stale");
@@ -151,11 +161,11 @@ public final class QemuDriver implements VmDriver {
         log.info("VM {}: QEMU pid {} ready ({}, vmm up {} ms, kernel start {} ms, agent ready {} ms)",
                 config.name(), vm.pid(), spec.accel().qemuName(), vm.timings().vmmUpNanos() / 1_000_000,
                 vm.timings().kernelStartNanos() / 1_000_000, vm.timings().readyNanos() / 1_000_000);
-        return recorded(config, vm, runDir);
+        return recorded(config, vm, runDir, kernel);
     }
 
     /** Records a started VM in the state folder, so that a restarted daemon finds it. */
-    private RunningVm recorded(VmConfig config, QemuVm vm, Path runDir) {
+    private RunningVm recorded(VmConfig config, QemuVm vm, Path runDir, BootKernel kernel) {
         QemuSpec spec = vm.spec();
         Path record = records.resolve(config.name() + ".json");
         try {
@@ -165,7 +175,7 @@ public final class QemuDriver implements VmDriver {
             log.warn("VM {}: cannot record it in {} ({}); a daemon restart would not find it", config.name(),
                     record, e.getMessage());
         }
-        return watched(new QemuRunningVm(vm, record), spec);
+        return watched(new QemuRunningVm(vm, record, kernel), spec);
     }
 
     /** Caps the VM's console log while it runs. */
@@ -195,7 +205,7 @@ public final class QemuDriver implements VmDriver {
             Path partial = saved.prepare(config.name());
             qemu.save(partial, Duration.ofMillis(config.shutdownTimeoutMillis()));
             long bytes = Files.size(partial);
-            saved.commit(new SavedVms.Info(config.name(), argv, inputs(qemu.spec()), System.currentTimeMillis(),
+            saved.commit(new SavedVms.Info(config.name(), argv, inputs(qemu.spec(), argv), System.currentTimeMillis(),
                     bytes));
             qemu.kill();
             log.info("VM {}: saved to {} ({} MiB in {} ms, of which {} ms for the guest to give back {} MiB it did not"
@@ -225,14 +235,14 @@ public final class QemuDriver implements VmDriver {
             SavedVms.Info info = saved.find(vm).orElseThrow(() ->
                     new BootException("VM " + vm + ": no complete saved state in " + saved.data(vm)));
             Path runDir = runRoot.resolve(vm);
-            QemuSpec spec = spec(config, accel(), runDir);
+            QemuSpec spec = spec(config, accel(), runDir, image.kernel(config, true));
             long bytes;
             try {
                 bytes = Files.size(saved.data(vm));
             } catch (IOException e) {
                 bytes = -1;
             }
-            String mismatch = SavedVms.mismatch(info, inputs(spec), bytes);
+            String mismatch = SavedVms.mismatch(info, SavedVms.inputsNow(info), bytes);
             if (mismatch == null && !QemuVm.usesRunFolder(info.argv(), spec)) {
                 mismatch = "it was saved by a daemon whose run folder was not " + runDir;
             }
@@ -252,7 +262,7 @@ public final class QemuDriver implements VmDriver {
                     vm, qemu.pid(), saved.data(vm), java.time.Instant.ofEpochMilli(info.savedAtMillis()),
                     qemu.timings().vmmUpNanos() / 1_000_000, qemu.timings().kernelStartNanos() / 1_000_000,
                     qemu.timings().readyNanos() / 1_000_000);
-            return recorded(config, qemu, runDir);
+            return recorded(config, qemu, runDir, image.describe(kernelIn(info.argv(), spec.kernel())));
         } finally {
             saved.delete(vm);
         }
@@ -343,10 +353,18 @@ public final class QemuDriver implements VmDriver {
         return suspended;
     }
 
+    /** The {@code -kernel} file of a QEMU command line, or {@code otherwise}. */
+    private static Path kernelIn(List<String> argv, Path otherwise) {
+        int i = argv.indexOf("-kernel");
+        return i >= 0 && i + 1 < argv.size() ? Path.of(argv.get(i + 1)) : otherwise;
+    }
+
     /** What a saved state depends on beyond the command line: the QEMU binary, kernel, initrd and data disk files. */
-    private static List<String> inputs(QemuSpec spec) {
-        return List.of(SavedVms.identity(spec.qemuBinary()), SavedVms.identity(spec.kernel()),
-                SavedVms.identity(spec.initrd()), SavedVms.identity(spec.dataDisk()));
+    private static List<String> inputs(QemuSpec spec, List<String> argv) {
+        int initrd = argv.indexOf("-initrd");
+        return List.of(SavedVms.identity(spec.qemuBinary()), SavedVms.identity(kernelIn(argv, spec.kernel())),
+                SavedVms.identity(initrd >= 0 && initrd + 1 < argv.size() ? Path.of(argv.get(initrd + 1)) : spec.initrd()),
+                SavedVms.identity(spec.dataDisk()));
     }
 
     /** A digest of the settings a VM was booted with, stable across daemon restarts. */
@@ -397,8 +415,8 @@ public final class QemuDriver implements VmDriver {
         VmConfig config = configured.get(rec.name());
         QemuSpec spec;
         try {
-            spec = spec(config != null ? config : VmConfig.defaults(rec.name()), Accel.valueOf(rec.accel()),
-                    Path.of(rec.runDir()));
+            VmConfig c = config != null ? config : VmConfig.defaults(rec.name());
+            spec = spec(c, Accel.valueOf(rec.accel()), Path.of(rec.runDir()), image.kernel(c, true));
         } catch (BootException | IllegalArgumentException e) {
             spec = null;
         }
@@ -411,7 +429,10 @@ public final class QemuDriver implements VmDriver {
                     log.info("VM {}: it was booted with another configuration; changes apply at its next boot",
                             rec.name());
                 }
-                return java.util.Optional.of(Map.entry(rec.name(), watched(new QemuRunningVm(vm, file), spec)));
+                List<String> argv = ProcessHandle.of(rec.pid()).flatMap(h -> h.info().arguments()).map(List::of)
+                        .orElse(List.of());
+                BootKernel kernel = image.describe(kernelIn(argv, spec.kernel()));
+                return java.util.Optional.of(Map.entry(rec.name(), watched(new QemuRunningVm(vm, file, kernel), spec)));
             } catch (BootException e) {
                 log.warn("{}; stopping it", e.getMessage());
             }
@@ -448,7 +469,7 @@ public final class QemuDriver implements VmDriver {
         }
     }
 
-    private QemuSpec spec(VmConfig config, Accel accel, Path runDir) throws BootException {
+    private QemuSpec spec(VmConfig config, Accel accel, Path runDir, BootKernel kernel) throws BootException {
         if (runDir.resolve("jail/save.sock").toString().length() > MAX_SOCKET_PATH) {
             throw new BootException("VM " + config.name() + ": runtime folder " + runDir + " is too long for a Unix"
                     + " socket path (limit " + MAX_SOCKET_PATH + " bytes); choose a shorter socket location");
@@ -458,9 +479,9 @@ public final class QemuDriver implements VmDriver {
             share = new QemuSpec.Share(config.hostShare().hostPath(), "uvmshare", config.hostShare().guestPath(),
                     config.hostShare().readOnly(), config.hostShare().cache());
         }
-        return new QemuSpec(config.name(), qemuBinary, image.kernel(config), image.initrd(config),
+        return new QemuSpec(config.name(), qemuBinary, kernel.file(), image.initrd(config, kernel),
                 image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share,
                 disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"), vmmUser,
-                config.networkingMode() == NetworkingMode.NAT);
+                config.networkingMode() == NetworkingMode.NAT, kernel.acpi());
     }
 }

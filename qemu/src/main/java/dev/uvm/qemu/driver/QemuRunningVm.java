@@ -2,6 +2,7 @@ package dev.uvm.qemu.driver;
 
 import dev.uvm.agent.AgentConnection;
 import dev.uvm.qemu.QemuVm;
+import dev.uvm.vm.BootKernel;
 import dev.uvm.vm.BootTimings;
 import dev.uvm.vm.RunningVm;
 import java.io.IOException;
@@ -10,11 +11,16 @@ import java.util.concurrent.CompletableFuture;
 /** A {@link RunningVm} backed by a QEMU process. */
 final class QemuRunningVm implements RunningVm {
     private final QemuVm vm;
+    private final BootKernel kernel;
     private final CompletableFuture<String> exited;
 
-    /** @param record the VM's state file, deleted when the VM stops */
-    QemuRunningVm(QemuVm vm, java.nio.file.Path record) {
+    /**
+     * @param record the VM's state file, deleted when the VM stops
+     * @param kernel the kernel the guest runs (with the boot's notice, for a cold boot)
+     */
+    QemuRunningVm(QemuVm vm, java.nio.file.Path record, BootKernel kernel) {
         this.vm = vm;
+        this.kernel = kernel;
         long pid = vm.pid();
         this.exited = vm.exited().thenApply(status -> {
             vm.close();
@@ -65,6 +71,16 @@ final class QemuRunningVm implements RunningVm {
     @Override
     public CompletableFuture<String> exited() {
         return exited;
+    }
+
+    @Override
+    public String kernel() {
+        return kernel.label();
+    }
+
+    @Override
+    public String bootNotice() {
+        return kernel.notice();
     }
 
     @Override

@@ -193,6 +193,20 @@ final class SavedVms {
         return argv.stream().map(a -> a.replaceAll(" ?tsc_early_khz=\\d+", "")).toList();
     }
 
+    /**
+     * The identities the files a save depended on have now: the same paths, read again. A restore
+     * needs the very files it was saved with, not the ones the config would pick today (after a
+     * change of {@code kernel}, or once uvm's own kernel is built, a restore still runs the kernel
+     * the VM was saved with, and the change waits for its next cold boot).
+     */
+    static List<String> inputsNow(Info saved) {
+        return saved.inputs().stream().map(id -> {
+            int mtime = id.lastIndexOf(':');
+            int size = mtime > 0 ? id.lastIndexOf(':', mtime - 1) : -1;
+            return size > 0 ? identity(Path.of(id.substring(0, size))) : id;
+        }).toList();
+    }
+
     /** Identity of a file for {@link Info#inputs}: path, size and modification time. */
     static String identity(Path file) {
         try {

@@ -42,6 +42,19 @@ class SavedVmsTest {
     }
 
     @Test
+    void inputsNow_readsTheSavedFilesAgain_notTheOnesTheConfigPicksToday(@TempDir Path dir) throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinux:odd name"), "kernel");
+        Path other = Files.writeString(dir.resolve("vmlinux-uvm"), "another kernel");
+        SavedVms.Info saved = new SavedVms.Info("default", ARGV, List.of(SavedVms.identity(kernel)), 1_000, 77);
+        assertNull(SavedVms.mismatch(saved, SavedVms.inputsNow(saved), 77),
+                "the saved kernel is unchanged, whatever else the image now holds (" + other + ")");
+        Files.writeString(kernel, "rebuilt kernel");
+        assertTrue(SavedVms.mismatch(saved, SavedVms.inputsNow(saved), 77).contains("changed since the save"));
+        Files.delete(kernel);
+        assertTrue(SavedVms.inputsNow(saved).get(0).endsWith(":missing"));
+    }
+
+    @Test
     void commit_thenFindAndDelete(@TempDir Path dir) throws Exception {
         SavedVms saved = new SavedVms(dir);
         Path partial = saved.prepare("default");

@@ -59,6 +59,12 @@ final class UvmDaemon implements AutoCloseable {
         Files.writeString(config, text + "\n[daemon]\nstateDir = " + dir.resolve("state") + "\n");
     }
 
+    /** Another guest image folder (UVM_IMAGE_DIR), for the daemon and its clients. */
+    UvmDaemon imageDir(Path image) {
+        env.put("UVM_IMAGE_DIR", image.toString());
+        return this;
+    }
+
     /** Lets the daemon decide the accelerator itself (probe and cache), as users run it. */
     UvmDaemon autoAccel() {
         env.remove("UVM_ACCEL");
