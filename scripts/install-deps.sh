@@ -20,7 +20,7 @@ packages=(
   openjdk-17-jdk-headless maven
   qemu-system-x86 e2fsprogs mmdebstrap
   busybox-static musl-tools cpio xz-utils lz4 file tar
-  linux-source make bc bison flex libelf-dev
+  linux-source make bc bison flex libelf-dev patch
   gcc libc6-dev
   prometheus
   tmux

@@ -33,11 +33,11 @@ die() {
 
 tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$tarball" ] || die "no /usr/src/linux-source-*.tar.xz: install Debian package 'linux-source' (scripts/install-deps.sh does)"
-for tool in make gcc bc bison flex; do
+for tool in make gcc bc bison flex patch; do
 	command -v "$tool" >/dev/null 2>&1 || die "'$tool' not found (scripts/install-deps.sh installs the kernel build tools)"
 done
 version=$(dpkg-query -W -f='${Version}' "$(dpkg-query -S "$tarball" | cut -d: -f1)" 2>/dev/null || basename "$tarball")
-key=$( (echo "$version"; cat "$here/uvm.config" "$0") | sha256sum | cut -c1-16)
+key=$( (echo "$version"; cat "$here/uvm.config" "$0" "$here"/patches/*.patch) | sha256sum | cut -c1-16)
 
 mkdir -p "$out"
 if [ "${1:-}" = --check ]; then # up to date?
@@ -67,6 +67,16 @@ if [ ! -f "$src/Makefile" ]; then
 	mkdir -p "$src"
 	tar -xf "$tarball" -C "$src" --strip-components=1
 fi
+# uvm's patches (guest/kernel/patches/, in name order), each applied once: a source tree it is
+# already in (a kept tree, a patch that did not change) is left as it is.
+for p in "$here"/patches/*.patch; do
+	[ -e "$p" ] || continue
+	if patch -d "$src" -p1 -R -s -f --dry-run <"$p" >/dev/null 2>&1; then
+		continue
+	fi
+	log "applying $(basename "$p")"
+	patch -d "$src" -p1 -s -N <"$p" || die "patch $(basename "$p") does not apply to $version"
+done
 # The object tree is kept: after a change of uvm.config, kbuild recompiles only what the changed
 # options reach (UVM_FORCE_REBUILD=1 starts from nothing).
 obj=$work/obj

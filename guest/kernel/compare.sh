@@ -1,10 +1,12 @@
 #!/bin/sh
 # Boots several guest kernels in turns and reports each one's median time from QEMU's start to
 # the agent's READY, and the guest's uptime at READY: the measurements of guest/kernel/README.md.
-#   compare.sh N LABEL=KERNEL:INITRD:MACHINE ...
+#   compare.sh N LABEL=KERNEL:INITRD:MACHINE[:CMDLINE] ...
 # e.g. compare.sh 8 debian=out/vmlinux:out/initramfs.cpio:microvm \
-#                   uvm=out/vmlinux-uvm:out/initramfs-uvm.cpio:microvm,acpi=off
-# (paths relative to guest/). Round i starts with the i-th kernel, so each comes first equally
+#                   uvm=out/vmlinux-uvm:out/initramfs-uvm.cpio:microvm,acpi=off:lapic_timer_period=4000000:initmem_poison=0
+# (paths relative to guest/; CMDLINE, its words separated by colons, is added to that kernel's
+# command line, as the daemon adds lapic_timer_period= and initmem_poison=0 for uvm's own kernel
+# under TCG). Round i starts with the i-th kernel, so each comes first equally
 # often. The command line is guest/test/lib.sh's (the image's recommended one), with 512 MiB,
 # 1 vCPU, NAT networking and a data disk as the daemon boots them; UVM_EXTRA_CMDLINE adds to it.
 set -eu
@@ -12,9 +14,9 @@ guest=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d /tmp/uvm-kernel-compare.XXXXXX)
 . "$guest/test/lib.sh"
 trap 'qemu_kill; rm -rf "$tmp"' EXIT INT TERM
-n=${1:?usage: compare.sh N LABEL=KERNEL:INITRD:MACHINE ...}
+n=${1:?usage: compare.sh N LABEL=KERNEL:INITRD:MACHINE[:CMDLINE] ...}
 shift
-[ $# -gt 0 ] || { echo "usage: compare.sh N LABEL=KERNEL:INITRD:MACHINE ..." >&2; exit 2; }
+[ $# -gt 0 ] || { echo "usage: compare.sh N LABEL=KERNEL:INITRD:MACHINE[:CMDLINE] ..." >&2; exit 2; }
 build_agentctl
 truncate -s 1G "$tmp/disk.img"
 mkfs.ext4 -q -F "$tmp/disk.img"
@@ -33,9 +35,12 @@ while [ "$round" -lt "$n" ]; do
 		UVM_KERNEL=$(cd "$guest" && readlink -f "${rest%%:*}")
 		rest=${rest#*:}
 		UVM_INITRD=$(cd "$guest" && readlink -f "${rest%%:*}")
-		UVM_MACHINE=${rest#*:}
+		rest=${rest#*:}
+		UVM_MACHINE=${rest%%:*}
+		extra=
+		case $rest in *:*) extra=$(echo "${rest#*:}" | tr ':' ' ') ;; esac
 		export UVM_KERNEL UVM_INITRD UVM_MACHINE
-		echo "round $round: $label: $(boot_measured "$tmp" "" "$tmp/$label")"
+		echo "round $round: $label: $(boot_measured "$tmp" "$extra" "$tmp/$label")"
 	done
 done
 for spec in "$@"; do

@@ -54,6 +54,9 @@ final class TransferClient {
                             System.err.println("uvm: " + e.message());
                             return e.code();
                         }
+                        if (msg instanceof DaemonMessage.Started started && started.notice() != null) {
+                            System.err.println("uvm: " + started.notice());
+                        }
                     }
                     default -> throw new Wire.ProtocolException("unexpected frame type " + f.type() + " from daemon");
                 }

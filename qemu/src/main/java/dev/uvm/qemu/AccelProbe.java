@@ -61,7 +61,7 @@ public final class AccelProbe {
     /** Boots {@code spec} with KVM; KVM if the agent answers before {@code deadline}, else TCG. */
     public static Verdict probe(QemuSpec spec, Duration deadline, Path cacheFile, String key) {
         QemuSpec kvmSpec = new QemuSpec(spec.name() + "-kvm-probe", spec.qemuBinary(), spec.kernel(), spec.initrd(),
-                spec.cmdline(), spec.memoryBytes(), 1, Accel.KVM, spec.runDir(), null, null, null, spec.vmmUser(), false, spec.acpi());
+                spec.cmdline(), spec.memoryBytes(), 1, Accel.KVM, spec.runDir(), null, null, null, spec.vmmUser(), false, spec.ownKernel());
         Verdict v;
         long t0 = System.nanoTime();
         try (QemuVm vm = QemuVm.boot(kvmSpec, deadline)) {

@@ -34,7 +34,7 @@ public final class QemuCommandLine {
         args.add("-name");
         args.add("uvm-" + escape(spec.name()));
         args.add("-M");
-        args.add(spec.acpi() ? "microvm" : "microvm,acpi=off");
+        args.add(spec.ownKernel() ? "microvm,acpi=off" : "microvm");
         args.add("-accel");
         args.add(spec.accel().qemuName());
         args.add("-m");
@@ -67,6 +67,9 @@ public final class QemuCommandLine {
             long khz = hostTscKhz();
             if (khz > 0) {
                 cmdline += " tsc_early_khz=" + khz;
+            }
+            if (spec.ownKernel()) {
+                cmdline += " " + QemuSpec.OWN_KERNEL_TCG_CMDLINE;
             }
         }
         if (spec.share() != null) {

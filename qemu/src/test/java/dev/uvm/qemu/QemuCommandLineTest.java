@@ -133,4 +133,22 @@ class QemuCommandLineTest {
         assertTrue(after(args, "-append", "").contains(" uvm.net=nat"));
         assertFalse(QemuCommandLine.build(base).contains("-netdev"), "networkingMode = none: no network device");
     }
+
+    @Test
+    void ownKernel_microvmWithoutAcpi_andUnderTcgItsApicTimerPeriod_otherKernelsAsBefore() {
+        QemuSpec base = spec(Path.of("/r"), null, "", Accel.TCG);
+        QemuSpec own = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
+                base.memoryBytes(), base.cpus(), Accel.TCG, base.runDir(), null, null, null, null, false, true);
+        List<String> args = QemuCommandLine.build(own);
+        assertEquals("microvm,acpi=off", args.get(args.indexOf("-M") + 1));
+        assertTrue(after(args, "-append", "").contains(" lapic_timer_period=4000000 initmem_poison=0"), args.toString());
+        QemuSpec ownKvm = new QemuSpec(base.name(), base.qemuBinary(), base.kernel(), base.initrd(), base.cmdline(),
+                base.memoryBytes(), base.cpus(), Accel.KVM, base.runDir(), null, null, null, null, false, true);
+        assertFalse(after(QemuCommandLine.build(ownKvm), "-append", "").contains("lapic_timer_period"),
+                "under KVM the timer needs no calibration (TSC deadline) and nothing is passed");
+
+        List<String> debian = QemuCommandLine.build(base);
+        assertEquals("microvm", debian.get(debian.indexOf("-M") + 1));
+        assertFalse(after(debian, "-append", "").contains("lapic_timer_period"), debian.toString());
+    }
 }

@@ -482,6 +482,6 @@ public final class QemuDriver implements VmDriver {
         return new QemuSpec(config.name(), qemuBinary, kernel.file(), image.initrd(config, kernel),
                 image.cmdline(config), config.memoryBytes(), config.processors(), accel, runDir, share,
                 disks.resolve(config.name() + ".img"), logs.resolve(config.name() + ".console.log"), vmmUser,
-                config.networkingMode() == NetworkingMode.NAT, kernel.acpi());
+                config.networkingMode() == NetworkingMode.NAT, kernel.origin() == BootKernel.Origin.UVM);
     }
 }
