@@ -291,8 +291,10 @@ done
 
 # ---------------------------------------------------------------- kernel command line
 # Recommended additions to the host's kernel command line, measured under TCG (README.md).
+# dummy.numdummies=0: uvm's kernel has the dummy network driver built in (for containers), which
+# would otherwise make a dummy0 in every VM.
 # The host adds tsc_early_khz=<its TSC kHz> itself under TCG: that value depends on the host.
-cmdline="noreplace-smp cryptomgr.notests initcall_blacklist=crypto_kdf108_init,init_kprobe_trace,load_system_certificate_list,init_encrypted,init_blk_tracer ipv6.disable=1 rodata=off init_on_alloc=0 8250.nr_uarts=1"
+cmdline="noreplace-smp dummy.numdummies=0 cryptomgr.notests initcall_blacklist=crypto_kdf108_init,init_kprobe_trace,load_system_certificate_list,init_encrypted,init_blk_tracer ipv6.disable=1 rodata=off init_on_alloc=0 8250.nr_uarts=1"
 echo "$cmdline" >cmdline.new
 mv cmdline.new cmdline
 

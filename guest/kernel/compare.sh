@@ -4,11 +4,12 @@
 #   compare.sh N LABEL=KERNEL:INITRD:MACHINE[:CMDLINE] ...
 # e.g. compare.sh 8 debian=out/vmlinux:out/initramfs.cpio:microvm \
 #                   uvm=out/vmlinux-uvm:out/initramfs-uvm.cpio:microvm,acpi=off:lapic_timer_period=4000000:initmem_poison=0
-# (paths relative to guest/; CMDLINE, its words separated by colons, is added to that kernel's
-# command line, as the daemon adds lapic_timer_period= and initmem_poison=0 for uvm's own kernel
-# under TCG). Round i starts with the i-th kernel, so each comes first equally
-# often. The command line is guest/test/lib.sh's (the image's recommended one), with 512 MiB,
-# 1 vCPU, NAT networking and a data disk as the daemon boots them; UVM_EXTRA_CMDLINE adds to it.
+# Paths are relative to guest/. CMDLINE, its words separated by colons, is added to that
+# kernel's command line (the daemon adds lapic_timer_period= and initmem_poison=0 for uvm's own
+# kernel under TCG); a word -WORD leaves WORD of the image's recommended line out. Round i starts
+# with the i-th kernel, so each comes first equally often. The command line is guest/test/lib.sh's
+# (the image's recommended one), with 512 MiB, 1 vCPU, NAT networking and a data disk as the
+# daemon boots them; UVM_EXTRA_CMDLINE adds to every boot's.
 set -eu
 guest=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d /tmp/uvm-kernel-compare.XXXXXX)
@@ -38,8 +39,12 @@ while [ "$round" -lt "$n" ]; do
 		rest=${rest#*:}
 		UVM_MACHINE=${rest%%:*}
 		extra=
+		UVM_CMDLINE_DROP=
 		case $rest in *:*) extra=$(echo "${rest#*:}" | tr ':' ' ') ;; esac
-		export UVM_KERNEL UVM_INITRD UVM_MACHINE
+		for word in $extra; do # -WORD: leave WORD of the image's command line out
+			case $word in -*) UVM_CMDLINE_DROP="$UVM_CMDLINE_DROP ${word#-}"; extra=$(echo " $extra " | sed "s| $word | |") ;; esac
+		done
+		export UVM_KERNEL UVM_INITRD UVM_MACHINE UVM_CMDLINE_DROP
 		echo "round $round: $label: $(boot_measured "$tmp" "$extra" "$tmp/$label")"
 	done
 done

@@ -10,12 +10,15 @@ host_tsc_khz() {
 
 # The kernel command line used by the scripts: the host's base line, tsc_early_khz, and the
 # image's recommended additions from out/cmdline (see README.md for the measurements).
-# UVM_PLAIN_CMDLINE=1 leaves out/cmdline out.
+# UVM_PLAIN_CMDLINE=1 leaves out/cmdline out, UVM_CMDLINE_DROP="WORD ..." some of its words.
 base_cmdline() {
 	_bc_khz=$(host_tsc_khz)
 	_bc_rec=
 	if [ "${UVM_PLAIN_CMDLINE:-0}" != 1 ] && [ -s "$guest/out/cmdline" ]; then
 		_bc_rec=$(cat "$guest/out/cmdline")
+		for _bc_drop in ${UVM_CMDLINE_DROP:-}; do # words of out/cmdline to leave out
+			_bc_rec=$(echo " $_bc_rec " | sed "s| $_bc_drop | |; s|^ *||; s| *$||")
+		done
 	fi
 	echo "console=ttyS0 quiet panic=-1 reboot=t edd=off${_bc_khz:+ tsc_early_khz=$_bc_khz}${_bc_rec:+ $_bc_rec}${UVM_EXTRA_CMDLINE:+ $UVM_EXTRA_CMDLINE}"
 }
