@@ -117,7 +117,8 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || die "make vmlinux failed: $(grep -m 3 -E 'error|Error' "$out/kernel-build.log")"
 cp "$obj/vmlinux" "$out/vmlinux-uvm.tmp"
-strip --strip-debug "$out/vmlinux-uvm.tmp" 2>/dev/null || true
+# No symbol table in the file QEMU loads (the kernel keeps its own, kallsyms): 2 MB less to read.
+strip "$out/vmlinux-uvm.tmp" 2>/dev/null || true
 mv "$out/vmlinux-uvm.tmp" "$out/vmlinux-uvm"
 cp "$obj/.config" "$out/vmlinux-uvm.config"
 release=$(cat "$obj/include/config/kernel.release")
