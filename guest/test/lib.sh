@@ -32,12 +32,13 @@ image_initrd() { ls "$guest"/out/initramfs* 2>/dev/null | head -n 1; }
 # virtio-blk, discard passed through; the guest mounts it at /data); UVM_SHARE_DIR=DIR shares
 # DIR over virtio-9p with the tag hostshare, which the guest mounts at /mnt/host (uvm.share=);
 # UVM_NET=1 adds NAT networking as the host does (uvm.net=nat). UVM_KERNEL=FILE boots another
-# kernel, UVM_MACHINE another machine (microvm,acpi=off for uvm's own kernel).
+# kernel, UVM_MACHINE another machine (microvm,acpi=off for uvm's own kernel), UVM_TCG_OPTS
+# options of TCG (",tb-size=16").
 qemu_start() {
 	_qs_dir=$1
 	rm -f "$_qs_dir/agent.sock" "$_qs_dir/qmp.sock" "$_qs_dir/console.log"
 	qemu_t0_ns=$(date +%s%N)
-	qemu-system-x86_64 -M "${UVM_MACHINE:-microvm}" -accel tcg -m "${UVM_MEM:-256M}" -smp "${UVM_CPUS:-1}" \
+	qemu-system-x86_64 -M "${UVM_MACHINE:-microvm}" -accel "tcg${UVM_TCG_OPTS:-}" -m "${UVM_MEM:-256M}" -smp "${UVM_CPUS:-1}" \
 		-nodefaults -no-user-config -nographic -no-reboot \
 		-kernel "$(image_kernel)" -initrd "${UVM_INITRD:-$(image_initrd)}" \
 		-append "$(base_cmdline)${UVM_SHARE_DIR:+ uvm.share=hostshare:/mnt/host:rw}${UVM_NET:+ uvm.net=nat}${2:+ $2}" \
