@@ -360,8 +360,9 @@ libvirt_up() {
 	return 0
 }
 
-# libvirt_xml ACCEL: a q35 domain with the same kernel, command line, memory and vCPUs; the
-# agent port is a virtio-serial channel to a Unix socket, the console a file
+# libvirt_xml ACCEL: a q35 domain with Debian's kernel (a q35 machine's devices sit on PCI, which
+# uvm's own kernel does not have; figure 2 compares it with VM debian), the same command line,
+# memory and vCPUs; the agent port is a virtio-serial channel to a Unix socket, the console a file
 libvirt_xml() {
 	local type=qemu
 	[ "$1" = kvm ] && type=kvm
@@ -374,7 +375,7 @@ libvirt_xml() {
 		  <vcpu>1</vcpu>
 		  <os>
 		    <type arch='x86_64' machine='q35'>hvm</type>
-		    <kernel>$kernel_path</kernel>
+		    <kernel>$snap/guest/out/vmlinux</kernel>
 		    <initrd>$work/libvirt-initramfs.cpio</initrd>
 		    <cmdline>$kernel_cmdline</cmdline>
 		  </os>

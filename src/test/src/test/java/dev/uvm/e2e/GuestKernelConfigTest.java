@@ -60,14 +60,15 @@ class GuestKernelConfigTest {
                 .toList();
     }
 
-    /** check-config.sh out of Debian's docker.io package, fetched with apt-get download once. */
+    /** check-config.sh out of Debian's docker.io package, fetched once with apt-get download (refreshing the lists if need be). */
     private static Path checkConfigScript() throws Exception {
         Path cache = Files.createDirectories(UvmDaemon.IMAGE.resolve("cache/docker-check-config"));
         Path script = cache.resolve("usr/share/docker.io/contrib/check-config.sh");
         if (Files.isRegularFile(script)) {
             return script;
         }
-        run(List.of("sh", "-c", "cd '" + cache + "' && rm -f docker.io_*.deb && apt-get download -q docker.io"
+        run(List.of("sh", "-c", "cd '" + cache + "' && rm -f docker.io_*.deb"
+                + " && (apt-get download -q docker.io || (apt-get update -qq && apt-get download -q docker.io))"
                 + " && dpkg-deb --fsys-tarfile docker.io_*.deb | tar -x ./usr/share/docker.io/contrib/check-config.sh"
                 + " && rm -f docker.io_*.deb"), true);
         assertTrue(Files.isRegularFile(script), "no " + script + " in Debian's docker.io package");
