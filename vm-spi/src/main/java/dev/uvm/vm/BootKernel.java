@@ -29,14 +29,6 @@ public record BootKernel(Path file, Origin origin, String release, String notice
         }
     }
 
-    /**
-     * Whether the guest needs the microvm's ACPI tables: Debian's kernel and unknown files do (they
-     * power off through ACPI); uvm's own has no ACPI and boots with {@code acpi=off}.
-     */
-    public boolean acpi() {
-        return origin != Origin.UVM;
-    }
-
     /** For people: {@code 6.1.192-uvm (uvm's own kernel)}, or the file when the release is unknown. */
     public String label() {
         return (release != null ? release : file.toString()) + " (" + origin.text() + ")";
