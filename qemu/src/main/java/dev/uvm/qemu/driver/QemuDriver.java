@@ -262,7 +262,7 @@ public final class QemuDriver implements VmDriver {
                     vm, qemu.pid(), saved.data(vm), java.time.Instant.ofEpochMilli(info.savedAtMillis()),
                     qemu.timings().vmmUpNanos() / 1_000_000, qemu.timings().kernelStartNanos() / 1_000_000,
                     qemu.timings().readyNanos() / 1_000_000);
-            return recorded(config, qemu, runDir, image.describe(kernelIn(info.argv(), spec.kernel())));
+            return recorded(config, qemu, runDir, image.describe(fileAfter(info.argv(), "-kernel", spec.kernel())));
         } finally {
             saved.delete(vm);
         }
@@ -353,18 +353,17 @@ public final class QemuDriver implements VmDriver {
         return suspended;
     }
 
-    /** The {@code -kernel} file of a QEMU command line, or {@code otherwise}. */
-    private static Path kernelIn(List<String> argv, Path otherwise) {
-        int i = argv.indexOf("-kernel");
+    /** The file a QEMU command line names after {@code option} ({@code -kernel}, {@code -initrd}), or {@code otherwise}. */
+    private static Path fileAfter(List<String> argv, String option, Path otherwise) {
+        int i = argv.indexOf(option);
         return i >= 0 && i + 1 < argv.size() ? Path.of(argv.get(i + 1)) : otherwise;
     }
 
     /** What a saved state depends on beyond the command line: the QEMU binary, kernel, initrd and data disk files. */
     private static List<String> inputs(QemuSpec spec, List<String> argv) {
-        int initrd = argv.indexOf("-initrd");
-        return List.of(SavedVms.identity(spec.qemuBinary()), SavedVms.identity(kernelIn(argv, spec.kernel())),
-                SavedVms.identity(initrd >= 0 && initrd + 1 < argv.size() ? Path.of(argv.get(initrd + 1)) : spec.initrd()),
-                SavedVms.identity(spec.dataDisk()));
+        return List.of(SavedVms.identity(spec.qemuBinary()),
+                SavedVms.identity(fileAfter(argv, "-kernel", spec.kernel())),
+                SavedVms.identity(fileAfter(argv, "-initrd", spec.initrd())), SavedVms.identity(spec.dataDisk()));
     }
 
     /** A digest of the settings a VM was booted with, stable across daemon restarts. */
@@ -431,7 +430,7 @@ public final class QemuDriver implements VmDriver {
                 }
                 List<String> argv = ProcessHandle.of(rec.pid()).flatMap(h -> h.info().arguments()).map(List::of)
                         .orElse(List.of());
-                BootKernel kernel = image.describe(kernelIn(argv, spec.kernel()));
+                BootKernel kernel = image.describe(fileAfter(argv, "-kernel", spec.kernel()));
                 return java.util.Optional.of(Map.entry(rec.name(), watched(new QemuRunningVm(vm, file, kernel), spec)));
             } catch (BootException e) {
                 log.warn("{}; stopping it", e.getMessage());
