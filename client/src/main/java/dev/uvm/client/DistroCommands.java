@@ -106,7 +106,7 @@ final class DistroCommands {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "The distribution.")
+        @Parameters(index = "0", paramLabel = "DISTRO", description = "The distribution.")
         String name;
 
         @Parameters(index = "1", paramLabel = "FILE", description = "The tar file to write, or - for stdout.")
@@ -152,7 +152,7 @@ final class DistroCommands {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
 
-        @Parameters(paramLabel = "NAME", description = "The distribution.")
+        @Parameters(paramLabel = "DISTRO", description = "The distribution.")
         String name;
 
         @Override
@@ -171,7 +171,7 @@ final class DistroCommands {
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
 
-        @Parameters(paramLabel = "NAME", description = "The distribution.")
+        @Parameters(paramLabel = "DISTRO", description = "The distribution.")
         String name;
 
         @Override

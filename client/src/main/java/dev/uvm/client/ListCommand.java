@@ -1,5 +1,6 @@
 package dev.uvm.client;
 
+import dev.uvm.config.ConfigLoader;
 import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.DistroInfo;
@@ -24,8 +25,19 @@ final class ListCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
+    /** What {@code --names} lists. */
+    enum Names { vms, distributions }
+
+    @Option(names = "--names", paramLabel = "vms|distributions", description = "Print only names, one per line:"
+            + " the VMs (from the config file while no daemon runs) or the installed distributions (from a running"
+            + " daemon; none while it is not running). Never starts a daemon. For scripts and shell completion.")
+    Names names;
+
     @Override
     public Integer call() throws IOException {
+        if (names != null) {
+            return printNames();
+        }
         DaemonMessage.VmList result = main.requestRunning(new ClientMessage.ListVms(), DaemonMessage.VmList.class,
                 " (every VM is stopped)");
         if (result == null) {
@@ -94,6 +106,34 @@ final class ListCommand implements Callable<Integer> {
             for (DistroInfo d : distributions) {
                 System.out.printf("%-24s %-16s %-9s %s%n", d.name() + (d.isDefault() ? " (default)" : ""), d.vm(),
                         d.state(), d.diskBytes() < 0 ? "-" : Format.bytes(d.diskBytes()));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code --names}: quiet and quick, as shell completion calls it at every TAB. No daemon is
+     * started and none running is not an error: VM names then come from the config file, and there
+     * are no distribution names to give (only the daemon reads its VMs' registries).
+     */
+    private int printNames() throws IOException {
+        DaemonMessage.VmList result;
+        try (DaemonConnection conn = main.connect(false)) {
+            result = conn.request(new ClientMessage.ListVms(), DaemonMessage.VmList.class);
+        } catch (IOException e) {
+            if (!DaemonConnection.noDaemon(e)) {
+                throw e;
+            }
+            if (names == Names.vms) {
+                ConfigLoader.vmNames(main.configLocation()).forEach(System.out::println);
+            }
+            return 0;
+        }
+        for (VmInfo vm : result.vms()) {
+            if (names == Names.vms) {
+                System.out.println(vm.name());
+            } else {
+                vm.distributions().forEach(d -> System.out.println(d.name()));
             }
         }
         return 0;

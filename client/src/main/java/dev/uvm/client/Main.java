@@ -42,7 +42,7 @@ public final class Main {
             StopDaemonCommand.class, "stop-daemon", DistroCommands.Install.class, "install",
             DistroCommands.Import.class, "import", DistroCommands.Export.class, "export",
             DistroCommands.Unregister.class, "unregister", DistroCommands.SetDefault.class, "set-default setdefault",
-            DaemonSideCommand.class, "daemon config",
+            CompletionCommand.class, "completion", DaemonSideCommand.class, "daemon config",
             CommandLine.HelpCommand.class, "help");
 
     /** {@code --socket} and {@code --config}, or {@code null}; set by picocli when it parses. */
@@ -121,7 +121,7 @@ public final class Main {
      */
     private CommandSpec spec() {
         CommandSpec spec = CommandSpec.wrapWithoutInspection(this).name("uvm")
-                .versionProvider(new VersionLines());
+                .versionProvider(new VersionLines(this));
         spec.usageMessage().description("Runs commands in on-demand utility VMs that boot on first use and stop when idle.");
         // What mixinStandardHelpOptions adds, without the annotated mixin class it uses.
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)

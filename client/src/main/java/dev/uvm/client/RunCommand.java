@@ -18,9 +18,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  */
 final class RunCommand implements Callable<Integer> {
     private final Main main;
-    private final OptionSpec vm = OptionSpec.builder("--vm").paramLabel("NAME").type(String.class)
+    private final OptionSpec vm = OptionSpec.builder("--vm").paramLabel("VM").type(String.class)
             .description("VM to use (default: the distribution's, else default).").build();
-    private final OptionSpec distribution = OptionSpec.builder("-d", "--distribution").paramLabel("NAME")
+    private final OptionSpec distribution = OptionSpec.builder("-d", "--distribution").paramLabel("DISTRO")
             .type(String.class).description("Distribution to run in (default: the default distribution;"
                     + " the utility environment when none is installed).").build();
     private final OptionSpec system = OptionSpec.builder("--system").type(boolean.class).initialValue(false)

@@ -25,10 +25,10 @@ final class ShellCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--vm", paramLabel = "NAME", description = "VM to use (default: the distribution's, else default).")
+    @Option(names = "--vm", paramLabel = "VM", description = "VM to use (default: the distribution's, else default).")
     String vm;
 
-    @Option(names = {"-d", "--distribution"}, paramLabel = "NAME",
+    @Option(names = {"-d", "--distribution"}, paramLabel = "DISTRO",
             description = "Distribution (default: the default distribution; the utility environment when none is installed).")
     String distribution;
 

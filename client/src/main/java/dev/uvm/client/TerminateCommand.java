@@ -21,7 +21,7 @@ final class TerminateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Do not wait for a clean power-off.")
     boolean force;
 
-    @Parameters(paramLabel = "NAME", description = "The VM to stop.")
+    @Parameters(paramLabel = "VM", description = "The VM to stop.")
     String vm;
 
     @Override

@@ -7,7 +7,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads and validates a uvm config file.
@@ -67,6 +69,24 @@ public final class ConfigLoader {
         Problems daemonProblems = new Problems(location.path().toString());
         DaemonConfig daemon = new ConfigAssembler(daemonProblems, HostInfo.detect()).daemonOnly(model);
         return daemonProblems.hasErrors() ? DaemonConfig.defaults() : daemon;
+    }
+
+    /**
+     * The names of the VMs the chosen file configures ({@code default} first, then each
+     * {@code [vm.NAME]} in file order), read without checking any value: for shell completion and
+     * {@code uvm list --names vms} while no daemon runs. Just {@code default} when the file is
+     * missing or unreadable.
+     */
+    public static List<String> vmNames(ConfigLocation location) {
+        Set<String> names = new LinkedHashSet<>(List.of(VmConfig.DEFAULT_NAME));
+        try {
+            String text = Files.readString(location.path(), StandardCharsets.UTF_8);
+            Problems problems = new Problems(location.path().toString());
+            names.addAll(SectionReader.read(IniLexer.lex(text, problems), problems).named.keySet());
+        } catch (IOException e) {
+            // defaults: the default VM only
+        }
+        return List.copyOf(names);
     }
 
     /** Parses config text; {@code fileName} is used in messages. */

@@ -53,9 +53,16 @@ public final class Locations {
         return h != null ? Path.of(h).toAbsolutePath().normalize() : Path.of("").toAbsolutePath();
     }
 
-    /** The guest image folder: {@code UVM_IMAGE_DIR}, else {@code guest/out} under the installation. */
+    /**
+     * The guest image folder: {@code UVM_IMAGE_DIR}, else {@code uvm.image} (set by an installed
+     * {@code uvm}: {@code /usr/lib/uvm/guest}), else {@code guest/out} under the source tree.
+     */
     public static Path imageDir() {
         String env = System.getenv("UVM_IMAGE_DIR");
-        return env != null && !env.isBlank() ? Path.of(env) : uvmHome().resolve("guest/out");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String installed = System.getProperty("uvm.image");
+        return installed != null ? Path.of(installed) : uvmHome().resolve("guest/out");
     }
 }

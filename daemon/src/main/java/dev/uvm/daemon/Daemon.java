@@ -164,7 +164,7 @@ public final class Daemon {
         PeerCheck.secureSocket(socketPath, loaded.config().daemon().socketGroup());
         Thread acceptor = new Thread(this::acceptLoop, "acceptor");
         acceptor.start();
-        log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", Wire.RELEASE,
+        log.info("uvm daemon {} (pid {}) listening on {}; config {}; VMs {}; backend {} {}", dev.uvm.protocol.BuildInfo.describe(),
                 ProcessHandle.current().pid(), socketPath, configFile == null ? "(built-in defaults)" : configFile,
                 config.vms().keySet(), driver.name(), driver.describe());
         loaded.warnings().forEach(w -> log.warn("config: {}", w));
@@ -275,7 +275,7 @@ public final class Daemon {
     }
 
     DaemonMessage.Status status() {
-        return new DaemonMessage.Status(Wire.RELEASE, ProcessHandle.current().pid(), socketPath.toString(),
+        return new DaemonMessage.Status(dev.uvm.protocol.BuildInfo.describe(), ProcessHandle.current().pid(), socketPath.toString(),
                 configFile == null ? null : configFile.toString(), stateDir.toString(), driver.name(),
                 driver.describe(), metricsBound == null ? "off" : metricsBound, connections.get(),
                 reloader.lastRejection() == null ? "in force"

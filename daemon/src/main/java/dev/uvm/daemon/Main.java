@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * expressions). bin/uvm starts this class for them and the client ({@code dev.uvm.client.Main})
  * for every other command.
  */
-@Command(name = "uvm", mixinStandardHelpOptions = true, version = "uvm " + Wire.RELEASE,
+@Command(name = "uvm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs the uvm daemon, and checks or shows its configuration.",
         subcommands = {DaemonCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
@@ -30,6 +30,14 @@ public final class Main {
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = "Config file (env UVM_CONFIG; default ~/.config/uvm/uvm.conf, /etc/uvm/uvm.conf for root).")
     Path config;
+
+    /** {@code uvm daemon --version}: the release and commit. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"uvm " + dev.uvm.protocol.BuildInfo.describe()};
+        }
+    }
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Main());
