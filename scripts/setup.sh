@@ -9,16 +9,4 @@ scripts/install-deps.sh
 # says so). scripts/test.sh waits for it.
 scripts/kernel.sh --background
 guest/build-image.sh
-# Rebuild when a jar bin/uvm runs is missing or older than any source or pom.
-stale=
-for side in client daemon; do
-  jar=$(ls "$side"/target/uvm-"$side"-*.jar 2>/dev/null | head -n1 || true)
-  if [ -z "$jar" ] || [ ! -d "$side/target/lib" ] ||
-     [ -n "$(find pom.xml */pom.xml */src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
-    stale=1
-  fi
-done
-if [ -n "$stale" ]; then
-  echo "uvm setup: building with Maven" >&2
-  mvn -B -q -DskipTests install
-fi
+scripts/maven-build.sh

@@ -12,6 +12,8 @@ guest/build-image.sh
 mvn -B install -pl '!src/test' "$@"
 echo "uvm test: the end-to-end tests boot uvm's own guest kernel; waiting for it if it is still being built" >&2
 scripts/kernel.sh --wait
+# the Debian package, which an end-to-end test installs into a throwaway root (and lints)
+scripts/package.sh --no-lintian
 mvn -B install -pl src/test "$@"
 if [ "${UVM_BENCH_SMOKE:-1}" != 0 ]; then
 	bench/run.sh --quick --no-libvirt

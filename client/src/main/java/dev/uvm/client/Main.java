@@ -9,6 +9,7 @@ import dev.uvm.protocol.ClientMessage;
 import dev.uvm.protocol.DaemonMessage;
 import dev.uvm.protocol.ExitStatus;
 import dev.uvm.protocol.Wire;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,10 +228,22 @@ public final class Main {
         return daemonConfig;
     }
 
-    /** The daemon's socket; the config file is read only when neither --socket nor UVM_SOCKET names it. */
+    /**
+     * The daemon's socket; the config file is read only when neither --socket nor UVM_SOCKET names it.
+     * A user whom nothing points elsewhere reaches the system service (the Debian package's, serving
+     * {@code /run/uvm/uvm.sock} to the {@code uvm} group) when its socket is there and theirs to
+     * use, as every wsl.exe reaches the one service; else their own daemon, started on first use.
+     */
     Path socketPath() {
         Path given = Locations.givenSocket(socket());
-        return given != null ? given : Locations.socket(null, daemonConfig());
+        if (given != null) {
+            return given;
+        }
+        DaemonConfig daemon = daemonConfig();
+        if (daemon.socket() == null && !Locations.isRoot() && Files.isWritable(ConfigLocator.SYSTEM_SOCKET)) {
+            return ConfigLocator.SYSTEM_SOCKET;
+        }
+        return Locations.socket(null, daemon);
     }
 
     /**

@@ -340,4 +340,14 @@ class ConfigLoaderTest {
         LoadedConfig loaded = new LoadedConfig(UvmConfig.defaults(), List.of());
         assertEquals(ConfigOrigins.none(), loaded.origins());
     }
+
+    @Test
+    void vmNames_readWithoutCheckingValues_defaultFirst_orJustDefaultWithoutAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("uvm.conf"),
+                "[vm.build]\nmemory = not a size\n[vm]\nmemory = 1GB\n[vm.default]\n[vm.web]\n");
+        assertEquals(List.of("default", "build", "web"),
+                ConfigLoader.vmNames(new ConfigLocation(file, ConfigLocation.Source.OPTION)));
+        assertEquals(List.of("default"),
+                ConfigLoader.vmNames(new ConfigLocation(dir.resolve("missing.conf"), ConfigLocation.Source.DEFAULT)));
+    }
 }

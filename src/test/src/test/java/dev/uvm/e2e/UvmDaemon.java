@@ -35,6 +35,8 @@ final class UvmDaemon implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, String> daemonEnv = new HashMap<>();
     private Process process;
+    /** The uvm command this daemon and its clients run: bin/uvm, or an installed one ({@link #launcher}). */
+    private Path uvm = UVM;
     /** A tmpfs mounted over the state folder ({@link #smallStateDir}), unmounted at close. */
     private Path mounted;
 
@@ -65,6 +67,12 @@ final class UvmDaemon implements AutoCloseable {
         return this;
     }
 
+    /** Runs the daemon and clients with another uvm command, such as the Debian package's /usr/bin/uvm. */
+    UvmDaemon launcher(Path command) {
+        uvm = command;
+        return this;
+    }
+
     /** Lets the daemon decide the accelerator itself (probe and cache), as users run it. */
     UvmDaemon autoAccel() {
         env.remove("UVM_ACCEL");
@@ -72,7 +80,7 @@ final class UvmDaemon implements AutoCloseable {
     }
 
     UvmDaemon start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(UVM.toString(), "daemon").redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(uvm.toString(), "daemon").redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().putAll(daemonEnv);
@@ -124,7 +132,7 @@ final class UvmDaemon implements AutoCloseable {
     /** Starts the real client with the daemon's environment. */
     Process client(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(UVM.toString());
+        cmd.add(uvm.toString());
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
