@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Java modules with Maven when a jar bin/uvm runs is missing or older than any source
-# or pom (scripts/setup.sh, scripts/package.sh). Idempotent: nothing happens when all are current.
+# or pom, or was built from another commit than the checked-out one (the jars carry their commit
+# for uvm --version; scripts/setup.sh, scripts/package.sh). Idempotent: nothing happens when all
+# are current.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 stale=
@@ -11,6 +13,10 @@ for side in client daemon; do
     stale=1
   fi
 done
+if commit=$(git rev-parse --short=7 HEAD 2>/dev/null) &&
+   ! grep -qx "git.commit.id.abbrev=$commit" protocol/target/classes/dev/uvm/protocol/build.properties 2>/dev/null; then
+  stale=1
+fi
 if [ -n "$stale" ]; then
   echo "uvm setup: building with Maven" >&2
   mvn -B -q -DskipTests install

@@ -197,6 +197,29 @@ class DebianPackageE2ETest {
 
     @Test
     @Order(6)
+    void upgrade_stopsTheDaemonsOfTheOldFiles_andKeepsAnEditedConffile() throws Exception {
+        Path conffile = root.resolve("etc/uvm/uvm.conf");
+        Files.writeString(conffile, Files.readString(conffile) + "\n# edited by the administrator\n");
+        d.close();
+        d = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\n").launcher(root.resolve("usr/bin/uvm")).start();
+        assertEquals(0, d.uvm("run", "--", "true").exit());
+        assertEquals(1, d.qemuProcesses().size());
+
+        dpkgRoot("-i", deb.toString()); // the same version again: dpkg's upgrade path (prerm upgrade, postinst configure OLD)
+        assertTrue(d.process().waitFor(1, TimeUnit.MINUTES), "prerm stopped the daemon before its jars were replaced");
+        assertEquals(0, d.process().exitValue(), "a clean stop: " + d.log());
+        assertTrue(d.qemuProcesses().isEmpty(), "its VM is powered off");
+        assertTrue(Files.readString(conffile).contains("# edited by the administrator"), "the admin's config is kept");
+
+        d.start();
+        UvmDaemon.Result r = d.uvm("run", "--", "uname", "-s");
+        assertEquals("Linux", r.stdout().strip(), "the upgraded files serve again: " + r);
+        d.uvm("stop-daemon");
+        d.process().waitFor(2, TimeUnit.MINUTES);
+    }
+
+    @Test
+    @Order(7)
     void remove_leavesTheConffile_andPurge_leavesNothing() throws Exception {
         dpkgRoot("-r", "uvm");
         Set<String> left = new TreeSet<>(listing());
