@@ -3,6 +3,8 @@ package dev.uvm.client;
 import dev.uvm.protocol.ExitStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -54,6 +56,11 @@ final class RunCommand implements Callable<Integer> {
         spec.usageMessage().description(
                 "Run a command in a VM, booting it if needed. Its exit status is uvm's (128+N when killed by signal N).",
                 "Options stop at the first word of the command, so `uvm exec ls -la` works.");
+        Map<String, String> exit = new LinkedHashMap<>();
+        exit.put("any", "The command's own exit status, 128+N when signal N killed it; and:");
+        exit.put("125", "uvm itself failed: the VM could not boot, was shut down under the session, or the daemon went away.");
+        exit.put("127", "The command does not exist in the guest.");
+        spec.usageMessage().exitCodeListHeading("Exit status:%n").exitCodeList(exit);
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
         spec.addOption(run.vm).addOption(run.distribution).addOption(run.system).addOption(run.user).addOption(run.cwd).addOption(run.env)
                 .addOption(run.tty).addOption(run.detach);
