@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code uvm config check [FILE]} and {@code uvm config show}. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Check a config file, or show the effective configuration.",
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Check a config file, or show the effective configuration.",
         subcommands = {ConfigCommand.Check.class, ConfigCommand.Show.class})
 final class ConfigCommand {
     @ParentCommand

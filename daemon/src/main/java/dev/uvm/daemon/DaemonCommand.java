@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 import sun.misc.Signal;
 
 /** {@code uvm daemon}: runs the daemon in the foreground until SIGTERM/SIGINT or {@code uvm stop-daemon}. */
-@Command(name = "daemon", mixinStandardHelpOptions = true, description = "Run the daemon in the foreground (a second SIGTERM/SIGINT forces the stop).")
+@Command(name = "daemon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, description = "Run the daemon in the foreground (a second SIGTERM/SIGINT forces the stop).")
 final class DaemonCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
