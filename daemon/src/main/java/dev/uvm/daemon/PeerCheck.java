@@ -91,12 +91,24 @@ final class PeerCheck {
     /**
      * Creates the socket's folder {@code rwx------}, or {@code rwx--x---} with the socket group. A
      * folder that exists already (a home folder, /tmp) is not changed: the socket's own mode
-     * protects the socket, and the log says that others can see into the folder.
+     * protects the socket, and the log says that others can see into the folder. Except a folder
+     * of this user's in one of those two modes, which a daemon made: it takes the mode of the
+     * current {@code socketGroup}, so that adding the group (as the Debian package's config does)
+     * lets its members in, and removing it shuts them out again.
      */
     static void secureFolder(Path dir, String socketGroup) throws IOException {
+        String mode = socketGroup == null ? "rwx------" : "rwx--x---";
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
-            restrict(dir, socketGroup == null ? "rwx------" : "rwx--x---", socketGroup);
+            restrict(dir, mode, socketGroup);
+            return;
+        }
+        String now = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
+        if ((now.equals("rwx------") || now.equals("rwx--x---"))
+                && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(OWNER)) {
+            if (!now.equals(mode) || socketGroup != null) {
+                restrict(dir, mode, socketGroup);
+            }
             return;
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
