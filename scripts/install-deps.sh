@@ -15,14 +15,14 @@ if ! getent passwd uvm-vmm >/dev/null; then
     $sudo useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin uvm-vmm
   fi
 fi
-# build; QEMU backend (with the data disk tools and the Debian installer); guest image (GNU tar goes into it); uvm's own guest kernel (Debian's kernel source and what building it takes); HCS ABI test double; the Debian package (man pages from AsciiDoc, lintian); metrics e2e (prometheus, promtool); shell e2e (tmux); zsh completion e2e
+# build; QEMU backend (with the data disk tools and the Debian installer); guest image (GNU tar goes into it); uvm's own guest kernel (Debian's kernel source and what building it takes); HCS ABI test double; the Debian package (man pages from AsciiDoc and Markdown, lintian); metrics e2e (prometheus, promtool); shell e2e (tmux); zsh completion e2e
 packages=(
   openjdk-17-jdk-headless maven
   qemu-system-x86 e2fsprogs mmdebstrap
   busybox-static musl-tools cpio xz-utils lz4 file tar
   linux-source make bc bison flex libelf-dev patch
   gcc libc6-dev
-  asciidoctor lintian
+  asciidoctor pandoc lintian
   prometheus
   tmux zsh
 )

@@ -2,7 +2,7 @@
 # Builds the Debian package packaging/out/uvm_<version>_amd64.deb with dpkg-deb, from this tree:
 # the Java build, the guest image and uvm's own guest kernel (each built first when missing or
 # stale), the systemd unit, the config as a conffile, bash and zsh completion and man pages
-# written from the client's picocli model. Then lintian, which must report no error.
+# written from the client's picocli model (and uvm.conf(5) from docs/config.md). Then lintian, which must report no error.
 #   scripts/package.sh [--no-lintian]
 # dpkg-deb rather than jpackage: the package runs on Debian's own Java runtime, which Debian keeps
 # patched, instead of a bundled one (a jlinked runtime of the modules uvm uses is 39 MiB, 20 MiB
@@ -35,7 +35,7 @@ deb=$out/uvm_${version}_amd64.deb
 step "staging $version in $root"
 rm -rf "$root" "$out"/uvm_*.deb
 mkdir -p "$root"/{DEBIAN,usr/bin,usr/share/uvm/java,usr/lib/uvm/guest,lib/systemd/system,etc/uvm} \
-	"$root"/usr/share/{bash-completion/completions,zsh/vendor-completions,man/man1,doc/uvm,lintian/overrides}
+	"$root"/usr/share/{bash-completion/completions,zsh/vendor-completions,man/man1,man/man5,doc/uvm,lintian/overrides}
 
 # the command, and the jars of both sides in one folder with a class path file each
 sed '1s|^#!/usr/bin/env bash$|#!/bin/bash|' bin/uvm >"$root/usr/bin/uvm"
@@ -71,6 +71,13 @@ asciidoctor -b manpage -a mansource="uvm $release" -a manmanual="uvm Manual" -a 
 for page in "$man"/*.1; do
 	gzip -9n <"$page" >"$root/usr/share/man/man1/$(basename "$page").gz"
 done
+# uvm.conf(5): docs/config.md, with the NAME section a man page starts with, through pandoc
+mkdir -p "$root/usr/share/man/man5"
+{
+	printf '# NAME\n\nuvm.conf - the configuration file of uvm\n\n# DESCRIPTION\n'
+	sed -e '1{/^# /d}' -e 's/^#/##/' -e 's|\[`packaging/uvm.conf`\](../packaging/uvm.conf)|`/etc/uvm/uvm.conf` (the service'"'"'s own)|' docs/config.md
+} | pandoc -s -f gfm -t man --lua-filter packaging/man/tables-as-lists.lua -M title=UVM.CONF -M section=5 -M header="uvm Manual" -M footer="uvm $release" |
+	gzip -9n >"$root/usr/share/man/man5/uvm.conf.5.gz"
 
 # documentation, copyright and changelog
 cp packaging/debian/copyright "$root/usr/share/doc/uvm/copyright"

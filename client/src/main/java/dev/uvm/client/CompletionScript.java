@@ -15,7 +15,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * subcommand with its aliases, options and positional parameters, so the scripts cannot drift
  * from the commands. What an argument completes to follows from its model:
  * <ul>
- * <li>the label {@code VM}: the VM names, and {@code DISTRO}: the distribution names, both from
+ * <li>the label {@code VM}: the VM names, {@code DISTRO}: the distribution names, and {@code ID}:
+ * the background jobs' ids, all from
  * {@code uvm list --names} at the time of the TAB (a running daemon; it never starts one);
  * <li>a {@link Path} type or the labels {@code FILE} and {@code PATH}: host files;
  * <li>an enum type or completion candidates: those words;
@@ -132,6 +133,9 @@ final class CompletionScript {
         if (label.equals("DISTRO")) {
             return "distributions";
         }
+        if (label.equals("ID")) {
+            return "jobs";
+        }
         if (a.type() == Path.class || label.equals("FILE") || label.equals("PATH")) {
             return "file";
         }
@@ -148,7 +152,7 @@ final class CompletionScript {
 
     private static final String BASH_HELPERS = """
             _uvm_names() {
-                # $1: vms or distributions, from the daemon and config the typed --socket/--config name
+                # $1: vms, distributions or jobs, from the daemon and config the typed --socket/--config name
                 "$_uvm_cmd" "${_uvm_global[@]}" list --names "$1" 2>/dev/null
             }
 
@@ -156,7 +160,7 @@ final class CompletionScript {
                 # COMPREPLY for a value of kind $1 (see _uvm_table) that starts with $2
                 local IFS=$'\\n'
                 case $1 in
-                    vms | distributions) COMPREPLY=($(compgen -W "$(_uvm_names "$1")" -- "$2")) ;;
+                    vms | distributions | jobs) COMPREPLY=($(compgen -W "$(_uvm_names "$1")" -- "$2")) ;;
                     subcommands) COMPREPLY=($(IFS=' '; compgen -W "$_uvm_subcommands" -- "$2")) ;;
                     file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$2")) ;;
                     words:*) local w=${1#words:}; COMPREPLY=($(IFS=' '; compgen -W "${w//,/ }" -- "$2")) ;;

@@ -26,11 +26,12 @@ final class ListCommand implements Callable<Integer> {
     boolean json;
 
     /** What {@code --names} lists. */
-    enum Names { vms, distributions }
+    enum Names { vms, distributions, jobs }
 
-    @Option(names = "--names", paramLabel = "vms|distributions", description = "Print only names, one per line:"
-            + " the VMs (from the config file while no daemon runs) or the installed distributions (from a running"
-            + " daemon; none while it is not running). Never starts a daemon. For scripts and shell completion.")
+    @Option(names = "--names", paramLabel = "vms|distributions|jobs", description = "Print only names, one per line:"
+            + " the VMs (from the config file while no daemon runs), the installed distributions or the background"
+            + " jobs' ids (from a running daemon; none while it is not running). Never starts a daemon. For scripts"
+            + " and shell completion.")
     Names names;
 
     @Override
@@ -119,6 +120,11 @@ final class ListCommand implements Callable<Integer> {
     private int printNames() throws IOException {
         DaemonMessage.VmList result;
         try (DaemonConnection conn = main.connect(false)) {
+            if (names == Names.jobs) {
+                conn.request(new ClientMessage.ListJobs(), DaemonMessage.JobList.class).jobs()
+                        .forEach(job -> System.out.println(job.id()));
+                return 0;
+            }
             result = conn.request(new ClientMessage.ListVms(), DaemonMessage.VmList.class);
         } catch (IOException e) {
             if (!DaemonConnection.noDaemon(e)) {

@@ -37,7 +37,8 @@ class CompletionScriptTest {
         assertEquals("none", CompletionScript.kind(run.findOption("--user")));
         assertEquals("file", CompletionScript.kind(model.findOption("--config")));
         CommandSpec list = model.subcommands().get("list").getCommandSpec();
-        assertEquals("words:vms,distributions", CompletionScript.kind(list.findOption("--names")));
+        assertEquals("words:vms,distributions,jobs", CompletionScript.kind(list.findOption("--names")));
+        assertEquals("jobs", CompletionScript.kind(model.subcommands().get("logs").getCommandSpec().positionalParameters().get(0)));
         assertTrue(bash.contains("terminate) opts='-h --help --force'; valued=''; positional='vms'"), bash);
         assertTrue(bash.contains("export) opts='-h --help'; valued=''; positional='distributions file'"), bash);
         assertTrue(bash.contains("run|exec) opts="), bash);

@@ -22,7 +22,7 @@ public final class ManPages {
                 "uvm list --names vms|distributions prints names for scripts; uvm completion bash|zsh prints the shell"
                         + " completion.%n"
                         + "Configuration: /etc/uvm/uvm.conf (the service), ~/.config/uvm/uvm.conf (a user's own daemon);"
-                        + " every key is described in /usr/share/doc/uvm/config.md.gz.");
+                        + " every key is described in uvm.conf(5).");
         File out = new File(args[0]);
         int status = ManPageGenerator.generateManPage(out, null, new boolean[0], true, root);
         // then the daemon side's pages over the client's placeholders (uvm-daemon, uvm-config, ...)

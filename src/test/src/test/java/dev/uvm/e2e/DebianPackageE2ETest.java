@@ -77,7 +77,8 @@ class DebianPackageE2ETest {
                 "usr/share/bash-completion/completions/uvm", "usr/share/zsh/vendor-completions/_uvm",
                 "usr/share/uvm/client.classpath", "usr/share/uvm/daemon.classpath",
                 "usr/lib/uvm/guest/vmlinux-uvm", "usr/lib/uvm/guest/vmlinux", "usr/lib/uvm/guest/initramfs-uvm.cpio",
-                "usr/share/doc/uvm/copyright", "usr/share/doc/uvm/changelog.gz", "usr/share/man/man1/uvm.1.gz")) {
+                "usr/share/doc/uvm/copyright", "usr/share/doc/uvm/changelog.gz", "usr/share/man/man1/uvm.1.gz",
+                "usr/share/man/man5/uvm.conf.5.gz")) {
             assertTrue(files.contains(f), f + " is missing from " + deb);
         }
         for (String sub : subcommands()) {
@@ -182,6 +183,12 @@ class DebianPackageE2ETest {
         assertEquals(List.of("alpha"), complete("uvm", "export", ""));
         assertEquals(List.of(), complete("uvm", "run", "ls", "--"), "a guest command's words are not uvm's");
         assertEquals(List.of("bash", "zsh"), complete("uvm", "completion", ""));
+        UvmDaemon.Result job = d.uvm("run", "--detach", "--", "sleep", "600");
+        assertEquals(0, job.exit(), job.toString());
+        String id = job.stdout().strip();
+        assertEquals(List.of(id), complete("uvm", "logs", ""), "job ids: " + job);
+        assertEquals(List.of(id), complete("uvm", "kill", "-s", "KILL", ""));
+        assertEquals(0, d.uvm("kill", id).exit());
         if (Files.isExecutable(Path.of("/usr/bin/zsh"))) {
             assertEquals(List.of("alpha"), completeInZsh("uvm", "unregister", ""));
             assertEquals(List.of("terminate"), completeInZsh("uvm", "ter"));
