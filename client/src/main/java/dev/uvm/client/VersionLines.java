@@ -1,6 +1,7 @@
 package dev.uvm.client;
 
 import dev.uvm.config.Backend;
+import dev.uvm.config.HostInfo;
 import dev.uvm.config.ImageKernels;
 import dev.uvm.config.Locations;
 import dev.uvm.protocol.BuildInfo;
@@ -38,7 +39,7 @@ final class VersionLines implements IVersionProvider {
 
     private String backend() {
         Backend configured = main.daemonConfig().backend();
-        boolean windows = System.getProperty("os.name", "").startsWith("Windows");
+        boolean windows = HostInfo.onWindows();
         Backend backend = configured != Backend.AUTO ? configured : windows ? Backend.HCS : Backend.QEMU;
         String how = configured == Backend.AUTO ? " (backend = auto" + (windows ? " on Windows)" : " on Linux)")
                 : " (backend = " + configured.name().toLowerCase() + ")";

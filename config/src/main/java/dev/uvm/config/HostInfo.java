@@ -30,9 +30,14 @@ public record HostInfo(long memoryBytes, int processors, boolean windows, Path h
         this(memoryBytes, processors, windows, home, PRIVILEGED_PORTS_END);
     }
 
+    /** Whether this JVM runs on Windows (where {@code backend = auto} means HCS). */
+    public static boolean onWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    }
+
     /** Reads the running host: {@code /proc/meminfo} MemTotal where present, else the JVM's view. */
     public static HostInfo detect() {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        boolean windows = onWindows();
         return new HostInfo(totalMemory(), Runtime.getRuntime().availableProcessors(), windows,
                 Path.of(System.getProperty("user.home")), windows || Locations.isRoot() ? 0 : unprivilegedPortStart());
     }
