@@ -65,13 +65,13 @@ class DebianPackageE2ETest {
         if (d != null) {
             d.close();
         }
-        run(List.of("rm", "-rf", root.toString()));
+        HostCommand.run(10, List.of("rm", "-rf", root.toString()));
     }
 
     @Test
     @Order(1)
     void contents_holdTheCommandServiceConffileCompletionAndAManPagePerSubcommand() throws Exception {
-        Set<String> files = ok("sh", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -t").lines()
+        Set<String> files = HostCommand.ok(10, "sh", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -t").lines()
                 .map(f -> f.replaceFirst("^\\./", "")).collect(Collectors.toSet());
         for (String f : List.of("usr/bin/uvm", "lib/systemd/system/uvm.service", "etc/uvm/uvm.conf",
                 "usr/share/bash-completion/completions/uvm", "usr/share/zsh/vendor-completions/_uvm",
@@ -84,23 +84,23 @@ class DebianPackageE2ETest {
         for (String sub : subcommands()) {
             assertTrue(files.contains("usr/share/man/man1/uvm-" + sub + ".1.gz"), "no man page for uvm " + sub);
         }
-        assertEquals("/etc/uvm/uvm.conf", ok("sh", "-c", "dpkg-deb --ctrl-tarfile '" + deb + "' | tar -xO ./conffiles").strip());
-        String depends = ok("dpkg-deb", "-f", deb.toString(), "Depends");
+        assertEquals("/etc/uvm/uvm.conf", HostCommand.ok(10, "sh", "-c", "dpkg-deb --ctrl-tarfile '" + deb + "' | tar -xO ./conffiles").strip());
+        String depends = HostCommand.ok(10, "dpkg-deb", "-f", deb.toString(), "Depends");
         for (String p : List.of("qemu-system-x86", "java17-runtime-headless", "e2fsprogs", "mmdebstrap")) {
             assertTrue(depends.contains(p), "Depends lacks " + p + ": " + depends);
         }
-        String unit = ok("sh", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -xO ./lib/systemd/system/uvm.service");
+        String unit = HostCommand.ok(10, "sh", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -xO ./lib/systemd/system/uvm.service");
         assertTrue(unit.contains("ExecStart=/usr/bin/uvm --config /etc/uvm/uvm.conf daemon"), unit);
-        String conf = ok("sh", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -xO ./etc/uvm/uvm.conf");
+        String conf = HostCommand.ok(10, "sh", "-c", "dpkg-deb --fsys-tarfile '" + deb + "' | tar -xO ./etc/uvm/uvm.conf");
         assertTrue(conf.lines().anyMatch(l -> l.equals("socketGroup = uvm")), "the service's socket is for group uvm");
     }
 
     @Test
     @Order(2)
     void lintian_findsNoError() throws Exception {
-        Result r = run(List.of("lintian", "--fail-on", "error", deb.toString()));
-        assertEquals(0, r.exit, "lintian: " + r.out);
-        assertFalse(r.out.lines().anyMatch(l -> l.startsWith("E:")), r.out);
+        HostCommand r = HostCommand.run(10, List.of("lintian", "--fail-on", "error", deb.toString()));
+        assertEquals(0, r.exit(), "lintian: " + r.out());
+        assertFalse(r.out().lines().anyMatch(l -> l.startsWith("E:")), r.out());
     }
 
     @Test
@@ -155,7 +155,7 @@ class DebianPackageE2ETest {
         assertEquals("6.1.192-uvm", d.uvm("run", "--", "uname", "-r").stdout().strip(), "uvm's own kernel, from the package");
 
         String version = d.uvm("--version").stdout();
-        String commit = ok("git", "-C", UvmDaemon.HOME.toString(), "rev-parse", "--short=7", "HEAD").strip();
+        String commit = HostCommand.ok(10, "git", "-C", UvmDaemon.HOME.toString(), "rev-parse", "--short=7", "HEAD").strip();
         assertTrue(version.startsWith("uvm 0.1.0 (commit " + commit), version);
         assertTrue(version.contains("backend: qemu"), version);
         assertTrue(version.contains("guest kernel: uvm's own 6.1.192-uvm"), version);
@@ -278,7 +278,7 @@ class DebianPackageE2ETest {
 
     /** The subcommands {@code uvm --help} lists (the first name of each). */
     private static List<String> subcommands() throws Exception {
-        String help = ok(UvmDaemon.UVM.toString(), "--help");
+        String help = HostCommand.ok(10, UvmDaemon.UVM.toString(), "--help");
         String commands = help.substring(help.indexOf("Commands:"));
         return commands.lines().skip(1).filter(l -> l.matches("  \\S.*"))
                 .map(l -> l.strip().split("[ ,]")[0]).filter(n -> !n.equals("help")).toList();
@@ -288,8 +288,8 @@ class DebianPackageE2ETest {
         List<String> cmd = new ArrayList<>(List.of("dpkg", "--root=" + root, "--force-script-chrootless",
                 "--log=" + root.resolve("dpkg.log")));
         cmd.addAll(List.of(args));
-        Result r = run(cmd);
-        assertEquals(0, r.exit, String.join(" ", cmd) + ": " + r.out);
+        HostCommand r = HostCommand.run(10, cmd);
+        assertEquals(0, r.exit(), String.join(" ", cmd) + ": " + r.out());
     }
 
     /** Every file and symbolic link under the root, relative; dpkg's own database and log left out. */
@@ -303,19 +303,4 @@ class DebianPackageE2ETest {
         }
     }
 
-    private record Result(int exit, String out) {
-    }
-
-    private static Result run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(10, TimeUnit.MINUTES), String.join(" ", cmd) + " did not finish");
-        return new Result(p.exitValue(), out);
-    }
-
-    private static String ok(String... cmd) throws Exception {
-        Result r = run(List.of(cmd));
-        assertEquals(0, r.exit, String.join(" ", cmd) + ": " + r.out);
-        return r.out;
-    }
 }

@@ -3,14 +3,11 @@ package dev.uvm.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +32,7 @@ class GuestKernelConfigTest {
         Path config = UvmDaemon.IMAGE.resolve("vmlinux-uvm.config");
         assertTrue(Files.isRegularFile(config), config + " is missing: guest/kernel/build.sh writes it");
         // Its exit status is 1 when any option it knows is missing, optional ones included: the report decides.
-        String report = run(List.of("bash", checkConfigScript().toString(), config.toString()), false)
+        String report = HostCommand.run(5, List.of("bash", checkConfigScript().toString(), config.toString())).out()
                 .replaceAll("\u001b\\[[0-9;]*m", "");
 
         int necessary = report.indexOf("Generally Necessary:");
@@ -67,21 +64,11 @@ class GuestKernelConfigTest {
         if (Files.isRegularFile(script)) {
             return script;
         }
-        run(List.of("sh", "-c", "cd '" + cache + "' && rm -f docker.io_*.deb"
+        HostCommand.ok(5, "sh", "-c", "cd '" + cache + "' && rm -f docker.io_*.deb"
                 + " && (apt-get download -q docker.io || (apt-get update -qq && apt-get download -q docker.io))"
                 + " && dpkg-deb --fsys-tarfile docker.io_*.deb | tar -x ./usr/share/docker.io/contrib/check-config.sh"
-                + " && rm -f docker.io_*.deb"), true);
+                + " && rm -f docker.io_*.deb");
         assertTrue(Files.isRegularFile(script), "no " + script + " in Debian's docker.io package");
         return script;
-    }
-
-    private static String run(List<String> command, boolean mustSucceed) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", command) + " did not finish");
-        if (mustSucceed) {
-            assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
-        }
-        return out;
     }
 }
