@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class AgentConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentConnection.class);
 
     private final String vmName;
-    private final SocketChannel socket;
+    private final ByteChannel socket;
     private final OutputStream out;
     private final DataInputStream in;
     private final Map<Integer, AgentChannel> channels = new ConcurrentHashMap<>();
@@ -54,7 +55,7 @@ public final class AgentConnection implements AutoCloseable {
     /** Notified on every ports report and when the connection closes (see {@link #awaitPort}). */
     private final Object portsChanged = new Object();
 
-    private AgentConnection(String vmName, SocketChannel socket) {
+    private AgentConnection(String vmName, ByteChannel socket) {
         this.vmName = vmName;
         this.socket = socket;
         this.out = new BufferedOutputStream(ChannelStreams.out(socket), 65536 + AgentFrame.HEADER_BYTES);
@@ -78,9 +79,10 @@ public final class AgentConnection implements AutoCloseable {
 
     /**
      * Speaks the agent protocol over an already connected channel (for transports other than
-     * QEMU's Unix socket, such as an hvsocket accepted by the HCS driver).
+     * QEMU's Unix socket, such as an hvsocket accepted by the HCS driver). The channel must be
+     * blocking and allow one thread to read while another writes; closing it must wake a blocked read.
      */
-    public static AgentConnection over(String vmName, SocketChannel connected) {
+    public static AgentConnection over(String vmName, ByteChannel connected) {
         return new AgentConnection(vmName, connected);
     }
 

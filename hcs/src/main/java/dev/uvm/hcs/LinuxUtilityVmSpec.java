@@ -1,6 +1,9 @@
 package dev.uvm.hcs;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * What a Linux utility VM boots and how big it is. Paths are host (Windows) paths, kept as strings.
@@ -15,9 +18,13 @@ import java.util.Objects;
  * @param consolePipe named pipe for COM1, such as {@code \\.\pipe\vm-console}, or null for none
  * @param terminateOnLastHandleClosed let HCS terminate the VM when the last handle closes, so a
  *        crashed manager leaks no VM
+ * @param scsiDisks disks on SCSI controller "0", LUN 0 first
+ * @param hvSocketServices hvsocket services the host may bind for this VM (SYSTEM and Administrators),
+ *        listed in the document's ServiceTable
  */
 public record LinuxUtilityVmSpec(String kernelPath, String initrdPath, String kernelCommandLine, long memoryMb,
-        int processorCount, Plan9ShareSpec plan9Share, String consolePipe, boolean terminateOnLastHandleClosed) {
+        int processorCount, Plan9ShareSpec plan9Share, String consolePipe, boolean terminateOnLastHandleClosed,
+        List<ScsiDiskSpec> scsiDisks, List<UUID> hvSocketServices) {
 
     public LinuxUtilityVmSpec {
         Objects.requireNonNull(kernelPath, "kernelPath");
@@ -31,6 +38,8 @@ public record LinuxUtilityVmSpec(String kernelPath, String initrdPath, String ke
             throw new IllegalArgumentException("processorCount must be positive, was " + processorCount);
         }
         kernelCommandLine = kernelCommandLine == null ? "" : kernelCommandLine;
+        scsiDisks = scsiDisks == null ? List.of() : List.copyOf(scsiDisks);
+        hvSocketServices = hvSocketServices == null ? List.of() : List.copyOf(hvSocketServices);
     }
 
     public static Builder builder() {
@@ -47,6 +56,8 @@ public record LinuxUtilityVmSpec(String kernelPath, String initrdPath, String ke
         private Plan9ShareSpec plan9Share;
         private String consolePipe;
         private boolean terminateOnLastHandleClosed = true;
+        private final List<ScsiDiskSpec> scsiDisks = new ArrayList<>();
+        private final List<UUID> hvSocketServices = new ArrayList<>();
 
         private Builder() {
         }
@@ -91,9 +102,21 @@ public record LinuxUtilityVmSpec(String kernelPath, String initrdPath, String ke
             return this;
         }
 
+        /** Adds a disk at the next LUN. */
+        public Builder scsiDisk(ScsiDiskSpec disk) {
+            this.scsiDisks.add(disk);
+            return this;
+        }
+
+        /** Lets the host bind the hvsocket {@code service} of this VM. */
+        public Builder hvSocketService(UUID service) {
+            this.hvSocketServices.add(service);
+            return this;
+        }
+
         public LinuxUtilityVmSpec build() {
             return new LinuxUtilityVmSpec(kernelPath, initrdPath, kernelCommandLine, memoryMb, processorCount,
-                    plan9Share, consolePipe, terminateOnLastHandleClosed);
+                    plan9Share, consolePipe, terminateOnLastHandleClosed, scsiDisks, hvSocketServices);
         }
     }
 }

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 
 /**
- * Streams over a blocking {@link SocketChannel} that let one thread read while another writes.
+ * Streams over a blocking {@link ByteChannel} that let one thread read while another writes
+ * (a {@code SocketChannel}, or an hvsocket stream of the HCS backend).
  *
  * <p>{@code Channels.newInputStream}/{@code newOutputStream} cannot be used for that on JDK 17:
  * both synchronize on the channel's blocking lock, so a reader blocked in {@code read} stalls
@@ -18,7 +19,7 @@ public final class ChannelStreams {
     private ChannelStreams() {
     }
 
-    public static InputStream in(SocketChannel ch) {
+    public static InputStream in(ByteChannel ch) {
         return new InputStream() {
             @Override
             public int read() throws IOException {
@@ -42,7 +43,7 @@ public final class ChannelStreams {
         };
     }
 
-    public static OutputStream out(SocketChannel ch) {
+    public static OutputStream out(ByteChannel ch) {
         return new OutputStream() {
             @Override
             public void write(int b) throws IOException {

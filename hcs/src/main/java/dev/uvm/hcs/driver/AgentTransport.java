@@ -3,7 +3,7 @@ package dev.uvm.hcs.driver;
 import dev.uvm.hcs.UtilityVm;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.time.Duration;
 
 /**
@@ -38,11 +38,11 @@ public interface AgentTransport {
         /**
          * Waits for the guest agent to connect.
          *
-         * @return the connected channel, in blocking mode
+         * @return the connected channel, blocking, readable while another thread writes
          * @throws SocketTimeoutException if nobody connected within {@code timeout}
          * @throws java.nio.channels.AsynchronousCloseException if the listener was closed while waiting
          */
-        SocketChannel accept(Duration timeout) throws IOException;
+        ByteChannel accept(Duration timeout) throws IOException;
 
         /** Stops listening and wakes a waiting {@link #accept}. Idempotent. */
         @Override

@@ -12,7 +12,7 @@ import dev.uvm.vm.BootTimings;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
+import java.nio.channels.ByteChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +79,7 @@ final class HcsBoot {
         }
     }
 
-    private SocketChannel accept(CompletableFuture<ExitEvent> exit) throws IOException, BootException {
+    private ByteChannel accept(CompletableFuture<ExitEvent> exit) throws IOException, BootException {
         try {
             return listener.accept(remaining());
         } catch (SocketTimeoutException e) {

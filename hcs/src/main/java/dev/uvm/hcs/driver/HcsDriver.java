@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * {@code hostShare} is set.
  */
 public final class HcsDriver implements VmDriver {
-    /** Kernel parameters every HCS guest gets, before the image's and the config's. */
-    static final String BASE_CMDLINE = "quiet panic=-1";
+    /**
+     * Kernel parameters every HCS guest gets, before the image's and the config's: {@code uvm.agent=vsock}
+     * makes the agent connect over AF_VSOCK at once (there is no virtio-serial port to look for) and
+     * the guest's init load the Hyper-V drivers (VMBus, hvsocket, SCSI) that Debian's kernel has as modules.
+     */
+    static final String BASE_CMDLINE = "quiet panic=-1 uvm.agent=vsock";
     /** The Plan9 share name (the guest's {@code aname}) of {@code hostShare}. */
     static final String SHARE_NAME = "uvmshare";
     private static final long MIB = 1024 * 1024;
@@ -101,7 +105,8 @@ public final class HcsDriver implements VmDriver {
                 .commandLine((BASE_CMDLINE + " " + cmdline.strip()).strip())
                 .memoryMb(Math.max(1, (config.memoryBytes() + MIB - 1) / MIB))
                 .processors(config.processors())
-                .terminateOnLastHandleClosed(true);
+                .terminateOnLastHandleClosed(true)
+                .hvSocketService(HvSocketAgentTransport.AGENT_SERVICE);
         HostShare share = config.hostShare();
         if (share != null) {
             spec.plan9Share(Plan9ShareSpec.of(SHARE_NAME, share.hostPath().toString(), share.readOnly()));

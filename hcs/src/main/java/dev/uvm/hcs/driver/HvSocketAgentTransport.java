@@ -1,68 +1,68 @@
 package dev.uvm.hcs.driver;
 
 import dev.uvm.hcs.UtilityVm;
-import java.util.Locale;
+import dev.uvm.hcs.hvsocket.HvSocketAddress;
+import dev.uvm.hcs.hvsocket.HvSocketListener;
+import dev.uvm.hcs.schema.Properties;
+import java.io.IOException;
+import java.nio.channels.ByteChannel;
+import java.time.Duration;
+import java.util.UUID;
 
 /**
- * The transport real Windows needs: an hvsocket (AF_HYPERV) listener bound to the VM, which the
- * guest agent reaches over AF_VSOCK. Not implemented yet: {@link #listen} always throws
- * {@link UnsupportedOperationException} naming what is missing, so a boot fails with that reason
- * instead of waiting for an agent that cannot connect.
+ * The transport of real Windows: an hvsocket (AF_HYPERV) listener bound to the VM, which the guest
+ * agent reaches as AF_VSOCK, host CID 2, port {@link #AGENT_VSOCK_PORT} (guest/agent/uvm-agent.c
+ * connects there when the VM has no virtio-serial port, or when the kernel command line says
+ * {@code uvm.agent=vsock}, as the HCS driver's does).
  *
- * <p>What an implementation has to do (WSL and hcsshim work this way):
- * <ul>
- *   <li>After HcsCreateComputeSystem, read the VM's {@code RuntimeId} (HcsGetComputeSystemProperties).</li>
- *   <li>Through Winsock (JNA on ws2_32): {@code socket(AF_HYPERV = 34, SOCK_STREAM, HV_PROTOCOL_RAW = 1)},
- *       {@code bind} to a {@code SOCKADDR_HV} whose VmId is the RuntimeId and whose ServiceId is
- *       {@link #serviceId}({@link #AGENT_VSOCK_PORT}), {@code listen}, then a bounded {@code accept}
- *       (select with a timeout). The VM document already opens hvsocket binds and connects to
- *       SYSTEM and Administrators.</li>
- *   <li>Hand the accepted socket to {@code AgentConnection.over}, which needs a {@code SocketChannel}:
- *       the JDK cannot wrap a Winsock handle, so the bytes must be relayed to one end of a
- *       connected Unix-domain socket pair (supported by Java on Windows 10 1803 and later).</li>
- *   <li>The guest agent must connect with AF_VSOCK to CID 2 (the host), port {@link #AGENT_VSOCK_PORT},
- *       instead of opening the virtio-serial port; {@code guest/agent/uvm-agent.c} cannot do that yet.</li>
- * </ul>
+ * <p>{@link #listen} reads the created VM's RuntimeId (HcsGetComputeSystemProperties) and binds
+ * {@code SOCKADDR_HV {VmId = RuntimeId, ServiceId = }{@link #AGENT_SERVICE}{@code }}; the VM
+ * document lists that service in its hvsocket ServiceTable for SYSTEM and Administrators, the
+ * accounts the service runs as. The accepted connection is an {@link dev.uvm.hcs.hvsocket.HvSocketStream},
+ * which the agent protocol reads and writes directly.
  */
 public final class HvSocketAgentTransport implements AgentTransport {
 
-    /** The vsock port the guest agent would connect to on the host. */
+    /** The vsock port the guest agent connects to on the host. */
     public static final int AGENT_VSOCK_PORT = 50_101;
 
-    /** Hyper-V's template that maps a Linux vsock port to an hvsocket service id. */
-    private static final String VSOCK_TEMPLATE_SUFFIX = "-FACB-11E6-BD58-64006A7986D3";
+    /** The hvsocket service of {@link #AGENT_VSOCK_PORT}: {@code 0000C3B5-FACB-11E6-BD58-64006A7986D3}. */
+    public static final UUID AGENT_SERVICE = HvSocketAddress.vsockService(AGENT_VSOCK_PORT);
 
-    private final String osName;
-
-    public HvSocketAgentTransport() {
-        this(System.getProperty("os.name", "unknown"));
-    }
-
-    HvSocketAgentTransport(String osName) {
-        this.osName = osName;
-    }
-
-    /** The hvsocket service id a Linux guest reaches as vsock port {@code port}. */
+    /** The hvsocket service id a Linux guest reaches as vsock port {@code port}, as HCS documents spell it. */
     public static String serviceId(int port) {
-        return String.format(Locale.ROOT, "%08X", port) + VSOCK_TEMPLATE_SUFFIX;
+        return HvSocketAddress.text(HvSocketAddress.vsockService(port));
     }
 
     @Override
     public String describe() {
-        return "hvsocket service " + serviceId(AGENT_VSOCK_PORT) + " (vsock port " + AGENT_VSOCK_PORT
-                + "; listener not implemented)";
+        return "hvsocket service " + serviceId(AGENT_VSOCK_PORT) + " (vsock port " + AGENT_VSOCK_PORT + ")";
     }
 
-    /** Always throws: see the class comment for what is missing. */
     @Override
-    public Listener listen(String vmName, UtilityVm vm) {
-        if (!osName.toLowerCase(Locale.ROOT).startsWith("windows")) {
-            throw new UnsupportedOperationException("hvsocket (AF_HYPERV) listeners exist only on Windows, and this"
-                    + " host is " + osName + "; on other hosts the HCS driver needs UnixSocketAgentTransport");
+    public Listener listen(String vmName, UtilityVm vm) throws IOException {
+        Properties properties = vm.system().properties(null, UtilityVm.QUERY_TIMEOUT);
+        if (properties.runtimeId() == null) {
+            throw new IOException("HCS did not report the RuntimeId of VM '" + vmName + "', which its hvsocket"
+                    + " listener needs");
         }
-        throw new UnsupportedOperationException("the hvsocket guest agent listener is not implemented yet: it needs"
-                + " a Winsock AF_HYPERV listener bound to the VM's RuntimeId and service " + serviceId(AGENT_VSOCK_PORT)
-                + ", relayed to a SocketChannel, and a guest agent that connects over AF_VSOCK"
-                + " (see hcs-binding/README.md, \"The HCS driver\")");
+        HvSocketListener listener = HvSocketListener.bind(
+                new HvSocketAddress(UUID.fromString(properties.runtimeId()), AGENT_SERVICE));
+        return new Listener() {
+            @Override
+            public String address() {
+                return listener.address().toString();
+            }
+
+            @Override
+            public ByteChannel accept(Duration timeout) throws IOException {
+                return listener.accept(timeout);
+            }
+
+            @Override
+            public void close() {
+                listener.close();
+            }
+        };
     }
 }

@@ -10,8 +10,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The Unix-socket transport with a simulated guest behind it: once HCS (the double) has been asked to
- * start the VM, a {@link FakeGuestAgent} connects, or the guest misbehaves as the test chose.
+ * A host transport with a simulated guest behind it: once HCS (the double) has been asked to start
+ * the VM, a {@link FakeGuestAgent} connects, or the guest misbehaves as the test chose.
+ *
+ * <p>The host end is either the real {@link HvSocketAgentTransport} (through the Winsock exports of
+ * the double: the listener binds the VM's RuntimeId and the agent's service, and the guest connects
+ * to the Unix socket the double backs that hvsocket with), or {@link UnixSocketAgentTransport}.
  */
 final class FakeGuests implements AgentTransport {
     private static final Duration GUEST_PATIENCE = Duration.ofSeconds(20);
@@ -28,30 +32,49 @@ final class FakeGuests implements AgentTransport {
         STOPPED_BEFORE_START
     }
 
-    private final UnixSocketAgentTransport unix;
+    private final AgentTransport host;
+    /** Where the guest connects: the listener's own address, or the double's socket of the hvsocket. */
+    private final java.util.function.BiFunction<AgentTransport.Listener, UtilityVm, String> guestEnd;
     private final DoubleControl control = DoubleControl.get();
     final List<FakeGuestAgent> agents = new CopyOnWriteArrayList<>();
     final List<Throwable> errors = new CopyOnWriteArrayList<>();
     volatile Boot boot = Boot.AGENT;
     volatile boolean ignorePowerOff;
 
-    FakeGuests(Path runRoot) {
-        this.unix = new UnixSocketAgentTransport(runRoot);
+    private FakeGuests(AgentTransport host, java.util.function.BiFunction<Listener, UtilityVm, String> guestEnd) {
+        this.host = host;
+        this.guestEnd = guestEnd;
+    }
+
+    /** Guests behind a Unix socket under {@code runRoot}. */
+    static FakeGuests overUnixSocket(Path runRoot) {
+        return new FakeGuests(new UnixSocketAgentTransport(runRoot), (listener, vm) -> listener.address());
+    }
+
+    /** Guests behind the real hvsocket transport; the double backs hvsockets with Unix sockets in {@code dir}. */
+    static FakeGuests overHvSocket(Path dir) {
+        DoubleControl.get().hvSocketDirectory(dir);
+        // The listener's address is "hvsocket VMID/SERVICE (vsock port N)": the guest needs no HCS query.
+        return new FakeGuests(new HvSocketAgentTransport(), (listener, vm) -> {
+            String[] ids = listener.address().split(" ")[1].split("/");
+            return DoubleControl.get().hvSocketPath(ids[0], ids[1]).toString();
+        });
     }
 
     @Override
     public String describe() {
-        return "fake guests behind a " + unix.describe();
+        return "fake guests behind a " + host.describe();
     }
 
     @Override
     public Listener listen(String vmName, UtilityVm vm) throws IOException {
-        Listener listener = unix.listen(vmName, vm);
+        Listener listener = host.listen(vmName, vm);
         Boot mode = boot;
         boolean stubborn = ignorePowerOff;
         switch (mode) {
             case AGENT, CRASHES -> {
-                Thread guest = new Thread(() -> runGuest(mode, listener.address(), vm.id(), stubborn),
+                String address = guestEnd.apply(listener, vm);
+                Thread guest = new Thread(() -> runGuest(mode, address, vm.id(), stubborn),
                         "fake-guest-" + vm.id());
                 guest.setDaemon(true);
                 guest.start();

@@ -64,7 +64,7 @@ class HcsLifecycleE2ETest {
 
     @BeforeEach
     void setUp() {
-        guests = new FakeGuests(tmp.resolve("run"));
+        guests = FakeGuests.overHvSocket(tmp);
         loop = new ThreadEventLoop("hcs-e2e-loop");
         workers = Executors.newCachedThreadPool();
         timers = new QuartzTimers();

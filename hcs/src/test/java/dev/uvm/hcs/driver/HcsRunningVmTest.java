@@ -34,7 +34,7 @@ class HcsRunningVmTest {
 
     @BeforeEach
     void boot() throws Exception {
-        guests = new FakeGuests(tmp.resolve("run"));
+        guests = FakeGuests.overUnixSocket(tmp.resolve("run"));
     }
 
     private RunningVm start() throws Exception {

@@ -37,4 +37,14 @@ public interface ComputeCoreDouble extends Library {
     int DoublePlan9ShareCount(Utf16String id);
 
     int DoubleCallLog(PointerByReference log);
+
+    // ---- the ws2_32 half (winsock_double.c)
+
+    void DoubleHvSocketDirectory(String dir);
+
+    void DoubleHvSocketPath(String vmId, String serviceId, byte[] out, int size);
+
+    int DoubleOpenSockets();
+
+    void DoubleWinsockReset();
 }

@@ -7,6 +7,7 @@ import dev.uvm.hcs.HcsLibrary;
 import dev.uvm.hcs.raw.HResult;
 import dev.uvm.hcs.raw.Utf16String;
 import dev.uvm.hcs.schema.HcsJson;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -132,5 +133,27 @@ public final class DoubleControl {
         if (HResult.failed(hr)) {
             throw new IllegalStateException("double: " + HResult.describe(hr) + " for " + id);
         }
+    }
+
+    /** Where hvsockets bound through the Winsock exports appear as Unix sockets (keep it short). */
+    public void hvSocketDirectory(Path dir) {
+        exports.DoubleHvSocketDirectory(dir.toAbsolutePath().toString());
+    }
+
+    /** The Unix socket a simulated guest connects to for the hvsocket {@code vmId}/{@code serviceId}. */
+    public Path hvSocketPath(String vmId, String serviceId) {
+        byte[] out = new byte[256];
+        exports.DoubleHvSocketPath(vmId, serviceId, out, out.length);
+        return Path.of(Native.toString(out));
+    }
+
+    /** Winsock sockets not closed with closesocket. */
+    public int openSockets() {
+        return exports.DoubleOpenSockets();
+    }
+
+    /** Closes every Winsock socket the binding left open. */
+    public void resetWinsock() {
+        exports.DoubleWinsockReset();
     }
 }

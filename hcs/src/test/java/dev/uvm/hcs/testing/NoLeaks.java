@@ -9,13 +9,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs each test against a freshly reset double and fails it if, at the end, any handle is still
- * open, any result document was not freed, or any call was undefined behaviour on Windows.
+ * open, any result document was not freed, any call was undefined behaviour on Windows, or any
+ * Winsock socket was left open.
  */
 public final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void beforeEach(ExtensionContext context) {
         DoubleControl.get().reset();
+        DoubleControl.get().resetWinsock();
     }
 
     @Override
@@ -24,10 +26,13 @@ public final class NoLeaks implements BeforeEachCallback, AfterEachCallback {
         int handles = control.outstandingHandles();
         int documents = control.unfreedDocuments();
         int violations = control.protocolViolations();
+        int sockets = control.openSockets();
         control.reset();
+        control.resetWinsock();
         assertAll("computecore double after " + context.getDisplayName(),
                 () -> assertEquals(0, handles, "outstanding HCS handles"),
                 () -> assertEquals(0, documents, "result documents not freed with LocalFree"),
-                () -> assertEquals(0, violations, "protocol violations"));
+                () -> assertEquals(0, violations, "protocol violations"),
+                () -> assertEquals(0, sockets, "Winsock sockets not closed with closesocket"));
     }
 }
