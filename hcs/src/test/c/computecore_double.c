@@ -182,7 +182,8 @@ EXPORT HRESULT HcsCreateComputeSystem(const char16_t *id, const char16_t *config
     *computeSystem = NULL;
     LOCK();
     struct op *o = NULL;
-    HRESULT hr = check_op(operation, &o);
+    HRESULT hr = check_op(operation, &o), scsi_hr;
+    const char *why = NULL;
     if (!FAILED_HR(hr) && id) {
         call_log_add("HcsCreateComputeSystem", id);
     }
@@ -197,6 +198,8 @@ EXPORT HRESULT HcsCreateComputeSystem(const char16_t *id, const char16_t *config
                       "The configuration must set exactly one of VirtualMachine, Container, HostedSystem");
     } else if (find_vm(id)) {
         hr = fail_now(o, HCS_E_SYSTEM_ALREADY_EXISTS, "A compute system with this id already exists");
+    } else if (FAILED_HR(scsi_hr = scsi_check(id, configuration, &why))) {
+        hr = fail_now(o, scsi_hr, why);
     } else {
         struct vm *vm = new_vm(id, configuration);
         struct sys_handle *h = new_handle(vm);

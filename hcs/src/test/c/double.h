@@ -90,6 +90,8 @@ const char16_t *json_member(const char16_t *obj, const char *key);
 const char16_t *json_path(const char16_t *doc, const char *const *keys);
 const char16_t *json_first(const char16_t *array);
 const char16_t *json_next(const char16_t *element);
+const char16_t *json_first_value(const char16_t *obj);
+const char16_t *json_next_value(const char16_t *value);
 char16_t json_kind(const char16_t *value);
 int json_u64(const char16_t *value, uint64_t *out);
 int json_bool(const char16_t *value, int *out);
@@ -192,5 +194,9 @@ char16_t *properties_doc(struct vm *vm, int statistics, int memory);
 /* The log of system requests, in arrival order (double_control.c); called with g_lock held. */
 void call_log_add(const char *export_name, const char16_t *id);
 void call_log_reset(void);
+
+/* Data disks (virtdisk_double.c); called with g_lock held. */
+HRESULT scsi_check(const char16_t *id, const char16_t *config, const char **why);
+void grants_reset(void);
 
 #endif

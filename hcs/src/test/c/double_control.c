@@ -35,6 +35,7 @@ EXPORT void DoubleReset(void)
     }
     doc_reset();
     call_log_reset();
+    grants_reset();
     g_outstanding = 0;
     g_violations = 0;
     g_delay_ms = 5;

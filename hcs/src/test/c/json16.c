@@ -205,6 +205,23 @@ const char16_t *json_next(const char16_t *element)
     return *p == ',' ? ws(p + 1) : NULL;
 }
 
+/* The value of an object's first member, or NULL; the member's key is skipped. */
+const char16_t *json_first_value(const char16_t *obj)
+{
+    if (json_kind(obj) != '{') return NULL;
+    const char16_t *p = ws(ws(obj) + 1);
+    return *p == '"' ? ws(ws(skip_string(p)) + 1) : NULL;
+}
+
+/* The value of the member after the one whose value is `value`, or NULL. */
+const char16_t *json_next_value(const char16_t *value)
+{
+    const char16_t *p = ws(skip_value(value, 0));
+    if (*p != ',') return NULL;
+    p = ws(p + 1);
+    return *p == '"' ? ws(ws(skip_string(p)) + 1) : NULL;
+}
+
 int json_u64(const char16_t *value, uint64_t *out)
 {
     if (!value) return 0;

@@ -59,6 +59,19 @@ public final class ComputeSystem implements AutoCloseable {
         this.context = EventRouter.INSTANCE.register(exit);
     }
 
+    /**
+     * Lets the VM of compute system {@code id} open {@code path}: its worker process runs as a
+     * per-VM account, which needs access to the disks (and boot files) the document names.
+     *
+     * @throws HcsException for example when the file does not exist
+     */
+    public static void grantVmAccess(String id, String path) {
+        int hr = HcsLibrary.get().core().HcsGrantVmAccess(Utf16String.of(id), Utf16String.of(path));
+        if (HResult.failed(hr)) {
+            throw new HcsException("HcsGrantVmAccess", id, hr, null);
+        }
+    }
+
     /** Creates a system from a typed document; see {@link #create(String, String, Duration)}. */
     public static ComputeSystem create(String id, ComputeSystemConfig configuration, Duration timeout) {
         return create(id, HcsJson.write(configuration), timeout);

@@ -2,10 +2,12 @@ package dev.uvm.hcs.driver;
 
 import dev.uvm.config.HostShare;
 import dev.uvm.config.VmConfig;
+import dev.uvm.hcs.ComputeSystem;
 import dev.uvm.hcs.HcsLibrary;
 import dev.uvm.hcs.HcsUnavailableException;
 import dev.uvm.hcs.LinuxUtilityVmSpec;
 import dev.uvm.hcs.Plan9ShareSpec;
+import dev.uvm.hcs.ScsiDiskSpec;
 import dev.uvm.vm.BootException;
 import dev.uvm.vm.BootKernel;
 import dev.uvm.vm.GuestImage;
@@ -37,16 +39,19 @@ public final class HcsDriver implements VmDriver {
     private static final Logger log = LoggerFactory.getLogger(HcsDriver.class);
 
     private final GuestImage image;
+    private final Path disksDir;
     private final AgentTransport transport;
 
     /**
      * @param imageDir  the guest image folder ({@code vmlinux*}, {@code initramfs*}, {@code cmdline}),
      *                  used when the config names no kernel or initrd
+     * @param disksDir  where the VMs' data disks are ({@code <stateDir>/disks})
      * @param transport how guest agents reach the host: {@link HvSocketAgentTransport} on Windows,
      *                  {@link UnixSocketAgentTransport} against a computecore library on Linux
      */
-    public HcsDriver(Path imageDir, AgentTransport transport) {
+    public HcsDriver(Path imageDir, Path disksDir, AgentTransport transport) {
         this.image = new GuestImage(imageDir);
+        this.disksDir = disksDir;
         this.transport = transport;
     }
 
@@ -71,7 +76,11 @@ public final class HcsDriver implements VmDriver {
 
     @Override
     public RunningVm boot(VmConfig config) throws BootException {
-        HcsRunningVm vm = new HcsBoot(config, systemId(config.name()), spec(config), transport).run();
+        Path disk = HcsDataDisk.of(disksDir, config.name());
+        boolean newDisk = HcsDataDisk.prepare(disk, config.diskBytes());
+        LinuxUtilityVmSpec spec = spec(config, disk, newDisk);
+        grantAccess(systemId(config.name()), spec, disk);
+        HcsRunningVm vm = new HcsBoot(config, systemId(config.name()), spec, transport).run();
         log.info("VM {}: HCS system {} ready (created and started in {} ms, agent ready {} ms)", config.name(),
                 systemId(config.name()), vm.timings().vmmUpNanos() / 1_000_000,
                 vm.timings().readyNanos() / 1_000_000);
@@ -93,8 +102,24 @@ public final class HcsDriver implements VmDriver {
         return image.summary(false);
     }
 
-    /** The utility VM a config asks for. */
-    LinuxUtilityVmSpec spec(VmConfig config) throws BootException {
+    /**
+     * The VM's worker process runs as a per-VM account, which must be able to open the boot files
+     * and the data disk (on Windows, start fails with E_ACCESSDENIED otherwise).
+     */
+    private static void grantAccess(String systemId, LinuxUtilityVmSpec spec, Path disk) throws BootException {
+        try {
+            ComputeSystem.grantVmAccess(systemId, spec.kernelPath());
+            if (spec.initrdPath() != null) {
+                ComputeSystem.grantVmAccess(systemId, spec.initrdPath());
+            }
+            ComputeSystem.grantVmAccess(systemId, disk.toString());
+        } catch (RuntimeException e) {
+            throw new BootException("cannot let VM " + systemId + " open its files: " + e.getMessage(), e);
+        }
+    }
+
+    /** The utility VM a config asks for, with its data disk (new: blank, for the guest to format). */
+    LinuxUtilityVmSpec spec(VmConfig config, Path dataDisk, boolean newDisk) throws BootException {
         BootKernel bootKernel = image.kernel(config, false);
         Path kernel = bootKernel.file();
         Path initrd = image.initrd(config, bootKernel);
@@ -102,11 +127,13 @@ public final class HcsDriver implements VmDriver {
         LinuxUtilityVmSpec.Builder spec = LinuxUtilityVmSpec.builder()
                 .kernel(kernel.toString())
                 .initrd(initrd.toString())
-                .commandLine((BASE_CMDLINE + " " + cmdline.strip()).strip())
+                .commandLine((BASE_CMDLINE + (newDisk ? " " + HcsDataDisk.NEW_DISK_PARAMETER : "") + " "
+                        + cmdline.strip()).strip())
                 .memoryMb(Math.max(1, (config.memoryBytes() + MIB - 1) / MIB))
                 .processors(config.processors())
                 .terminateOnLastHandleClosed(true)
-                .hvSocketService(HvSocketAgentTransport.AGENT_SERVICE);
+                .hvSocketService(HvSocketAgentTransport.AGENT_SERVICE)
+                .scsiDisk(new ScsiDiskSpec(dataDisk.toString(), false, true));
         HostShare share = config.hostShare();
         if (share != null) {
             spec.plan9Share(Plan9ShareSpec.of(SHARE_NAME, share.hostPath().toString(), share.readOnly()));

@@ -20,6 +20,6 @@ public final class HcsDriverProvider implements VmDriverProvider {
 
     @Override
     public VmDriver create(Places places) {
-        return new HcsDriver(places.imageDir(), new HvSocketAgentTransport());
+        return new HcsDriver(places.imageDir(), places.stateDir().resolve("disks"), new HvSocketAgentTransport());
     }
 }

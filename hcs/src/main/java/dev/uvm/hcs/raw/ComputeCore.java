@@ -74,5 +74,11 @@ public interface ComputeCore extends Library {
     int HcsSetComputeSystemCallback(HcsSystemHandle computeSystem, int callbackOptions, Pointer context,
             HcsEventCallback callback);
 
+    /**
+     * Lets the worker process of compute system {@code vmId} open {@code filePath} (adds the VM's
+     * account to the file's ACL), as WSL does for its VHDs; may be called before the system exists.
+     */
+    int HcsGrantVmAccess(Utf16String vmId, Utf16String filePath);
+
     int HcsWaitForComputeSystemExit(HcsSystemHandle computeSystem, int timeoutMs, PointerByReference result);
 }

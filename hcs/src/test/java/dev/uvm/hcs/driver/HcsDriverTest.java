@@ -46,7 +46,7 @@ class HcsDriverTest {
     void setUp() throws Exception {
         image = TestVms.image(tmp.resolve("image"));
         guests = FakeGuests.overHvSocket(tmp);
-        driver = new HcsDriver(image, guests);
+        driver = new HcsDriver(image, tmp.resolve("disks"), guests);
     }
 
     @AfterEach
@@ -68,8 +68,9 @@ class HcsDriverTest {
     void boot_agentSaysReady_oneCreateAndStart_pidZero_timingsInOrder() throws Exception {
         RunningVm vm = boot(TestVms.config(60_000, BOOT, 10_000));
 
-        assertEquals(List.of("HcsCreateComputeSystem", "HcsGetComputeSystemProperties", "HcsStartComputeSystem"),
-                control.calls(ID), "create, the RuntimeId for the hvsocket listener, then start");
+        assertEquals(List.of("HcsGrantVmAccess", "HcsGrantVmAccess", "HcsGrantVmAccess", "HcsCreateComputeSystem",
+                "HcsGetComputeSystemProperties", "HcsStartComputeSystem"), control.calls(ID),
+                "access to kernel, initrd and data disk, create, the RuntimeId for the hvsocket listener, then start");
         assertEquals(0, vm.vmmPid());
         assertTrue(vm.agent().ready().isDone());
         assertTrue(vm.timings().vmmUpNanos() <= vm.timings().kernelStartNanos());
@@ -87,8 +88,8 @@ class HcsDriverTest {
         JsonNode kernel = doc.at("/VirtualMachine/Chipset/LinuxKernelDirect");
         assertEquals(image.resolve("vmlinux").toString(), kernel.get("KernelFilePath").asText());
         assertEquals(image.resolve("initramfs.cpio").toString(), kernel.get("InitRdPath").asText());
-        assertEquals(HcsDriver.BASE_CMDLINE + " " + TestVms.IMAGE_CMDLINE + " uvm.debug",
-                kernel.get("KernelCmdLine").asText());
+        assertEquals(HcsDriver.BASE_CMDLINE + " uvm.data.new " + TestVms.IMAGE_CMDLINE + " uvm.debug",
+                kernel.get("KernelCmdLine").asText(), "the first boot formats its new data disk");
         assertEquals(512, doc.at("/VirtualMachine/ComputeTopology/Memory/SizeInMB").asLong());
         assertEquals(2, doc.at("/VirtualMachine/ComputeTopology/Processor/Count").asInt());
         assertTrue(doc.get("ShouldTerminateOnLastHandleClosed").asBoolean());
@@ -103,7 +104,7 @@ class HcsDriverTest {
 
         JsonNode doc = document();
         assertEquals(kernel.toString(), doc.at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelFilePath").asText());
-        assertEquals(HcsDriver.BASE_CMDLINE + " uvm.debug",
+        assertEquals(HcsDriver.BASE_CMDLINE + " uvm.data.new uvm.debug",
                 doc.at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelCmdLine").asText());
         assertEquals(302, doc.at("/VirtualMachine/ComputeTopology/Memory/SizeInMB").asLong()); // 301, even
     }
@@ -161,8 +162,9 @@ class HcsDriverTest {
 
         assertTrue(e.getMessage().contains("the guest agent did not connect"), e.getMessage());
         assertTrue(e.getMessage().contains("300 ms (bootTimeout)"), e.getMessage());
-        assertEquals(List.of("HcsCreateComputeSystem", "HcsGetComputeSystemProperties", "HcsStartComputeSystem",
-                "HcsTerminateComputeSystem", "HcsCloseComputeSystem"), control.calls(ID));
+        assertEquals(List.of("HcsGrantVmAccess", "HcsGrantVmAccess", "HcsGrantVmAccess", "HcsCreateComputeSystem",
+                "HcsGetComputeSystemProperties", "HcsStartComputeSystem", "HcsTerminateComputeSystem",
+                "HcsCloseComputeSystem"), control.calls(ID));
         assertEquals(0, control.systemCount());
         assertFalse(Files.exists(tmp.resolve("run/default/agent.sock")), "listener socket removed");
     }
@@ -176,6 +178,59 @@ class HcsDriverTest {
         assertTrue(e.getMessage().contains("the VM stopped before its guest agent connected"), e.getMessage());
         assertTrue(e.getMessage().contains("UnexpectedExit"), e.getMessage());
         assertEquals("HcsCloseComputeSystem", last(control.calls(ID)));
+    }
+
+    @Test
+    void boot_firstBoot_createsASparseVhdx_attachedAtScsiLunZero_grantedToTheVm() throws Exception {
+        boot(TestVms.config(60_000, BOOT, 10_000));
+
+        Path disk = tmp.resolve("disks/default.vhdx");
+        List<String> vhdx = Files.readAllLines(disk);
+        assertEquals("vhdxfile", vhdx.get(0), "a VHDX made by CreateVirtualDisk");
+        assertEquals("uvm-double size=" + TestVms.config(60_000, BOOT, 10_000).diskBytes() + " block=1048576 sparse=1",
+                vhdx.get(1));
+        JsonNode attachment = document().at("/VirtualMachine/Devices/Scsi/0/Attachments/0");
+        assertEquals("VirtualDisk", attachment.get("Type").asText());
+        assertEquals(disk.toString(), attachment.get("Path").asText());
+        assertEquals(false, attachment.get("ReadOnly").asBoolean());
+        assertEquals(true, attachment.get("AlwaysAllowSparseFiles").asBoolean());
+        assertEquals(0, control.openDiskHandles(), "CreateVirtualDisk's handle closed");
+    }
+
+    @Test
+    void boot_secondBoot_keepsTheDisk_andDoesNotAskTheGuestToFormatIt() throws Exception {
+        RunningVm first = boot(TestVms.config(60_000, BOOT, 10_000));
+        Path disk = tmp.resolve("disks/default.vhdx");
+        Files.writeString(disk, "\nthe distributions", java.nio.file.StandardOpenOption.APPEND);
+        first.kill();
+
+        boot(TestVms.config(60_000, BOOT, 10_000));
+
+        assertTrue(Files.readString(disk).endsWith("the distributions"), "the same file, not a new one");
+        assertFalse(document().at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelCmdLine").asText()
+                .contains("uvm.data.new"));
+    }
+
+    @Test
+    void boot_documentLetsTheHostBindTheAgentService_forSystemAndAdministratorsOnly() throws Exception {
+        boot(TestVms.config(60_000, BOOT, 10_000));
+
+        JsonNode service = document().at("/VirtualMachine/Devices/HvSocket/HvSocketConfig/ServiceTable")
+                .get("0000C3B5-FACB-11E6-BD58-64006A7986D3");
+        assertEquals("D:P(A;;FA;;;SY)(A;;FA;;;BA)", service.get("BindSecurityDescriptor").asText());
+        assertEquals("D:P(A;;FA;;;SY)(A;;FA;;;BA)", service.get("ConnectSecurityDescriptor").asText());
+        assertEquals(false, service.get("AllowWildcardBinds").asBoolean());
+    }
+
+    @Test
+    void boot_dataDiskCannotBeCreated_failsNamingTheFile_beforeAnySystemExists() throws Exception {
+        Files.writeString(tmp.resolve("disks"), "a file where the disks folder should be");
+
+        BootException e = assertThrows(BootException.class, () -> boot(TestVms.config(60_000, BOOT, 10_000)));
+
+        assertTrue(e.getMessage().contains("cannot create the data disk " + tmp.resolve("disks/default.vhdx")),
+                e.getMessage());
+        assertEquals(List.of(), control.calls(ID));
     }
 
     private static String last(List<String> calls) {

@@ -38,7 +38,7 @@ class HcsDriverWindowsTest {
         String name = "windows-test-" + UUID.randomUUID().toString().substring(0, 8);
         VmConfig config = new VmConfig(name, 512L << 20, 1, GuestKernel.file(Path.of(kernel)), Path.of(initrd), "", 60_000, 60_000,
                 30_000, 0, MemoryReclaim.DISABLED, null, VmConfig.DEFAULT_RECLAIM_IDLE_CPU_PERCENT, VmConfig.DEFAULT_RECLAIM_IDLE_WINDOW_MILLIS, IdleAction.SHUTDOWN, List.of(), List.of(), VmConfig.DEFAULT_DISK_BYTES);
-        HcsDriver driver = new HcsDriver(Path.of("unused-image-folder"), new HvSocketAgentTransport());
+        HcsDriver driver = new HcsDriver(Path.of("unused-image-folder"), Path.of("unused-disks"), new HvSocketAgentTransport());
 
         BootException e = assertThrows(BootException.class, () -> driver.boot(config));
 

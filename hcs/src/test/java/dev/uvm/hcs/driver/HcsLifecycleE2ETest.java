@@ -84,7 +84,7 @@ class HcsLifecycleE2ETest {
 
     private void start(VmConfig vm) throws Exception {
         UvmConfig config = new UvmConfig(null, DaemonConfig.defaults(), Map.of(vm.name(), vm));
-        HcsDriver driver = new HcsDriver(TestVms.image(tmp.resolve("image")), guests);
+        HcsDriver driver = new HcsDriver(TestVms.image(tmp.resolve("image")), tmp.resolve("disks"), guests);
         scheduler = new Scheduler(config, driver, loop, workers, timers, new LifecycleListener() {
             @Override
             public void transition(VmConfig which, VmState from, VmState to, long millis, String why) {

@@ -38,7 +38,7 @@ class HcsRunningVmTest {
     }
 
     private RunningVm start() throws Exception {
-        vm = new HcsDriver(TestVms.image(tmp.resolve("image")), guests).boot(TestVms.config(60_000, 20_000, 10_000));
+        vm = new HcsDriver(TestVms.image(tmp.resolve("image")), tmp.resolve("disks"), guests).boot(TestVms.config(60_000, 20_000, 10_000));
         return vm;
     }
 
@@ -102,8 +102,9 @@ class HcsRunningVmTest {
 
         assertTrue(vm.exited().isDone());
         assertTrue(vm.exited().join().contains("ForcedExit"), vm.exited().join());
+        List<String> calls = control.calls(ID);
         assertEquals(List.of("HcsCreateComputeSystem", "HcsStartComputeSystem", "HcsTerminateComputeSystem",
-                "HcsCloseComputeSystem"), control.calls(ID));
+                "HcsCloseComputeSystem"), calls.subList(calls.indexOf("HcsCreateComputeSystem"), calls.size()));
         vm.kill(); // a stopped VM: nothing to do
     }
 

@@ -47,4 +47,8 @@ public interface ComputeCoreDouble extends Library {
     int DoubleOpenSockets();
 
     void DoubleWinsockReset();
+
+    // ---- the virtdisk half (virtdisk_double.c)
+
+    int DoubleOpenDiskHandles();
 }

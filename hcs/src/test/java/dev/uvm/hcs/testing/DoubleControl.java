@@ -156,4 +156,9 @@ public final class DoubleControl {
     public void resetWinsock() {
         exports.DoubleWinsockReset();
     }
+
+    /** Handles CreateVirtualDisk returned that were not closed with CloseHandle. */
+    public int openDiskHandles() {
+        return exports.DoubleOpenDiskHandles();
+    }
 }
