@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Commands: {@code echo ARGS...} (STDOUT, EXIT 0), {@code true}, {@code false}; anything else
  * gets {@code uvm-agent: NAME: No such file or directory} on STDERR and EXIT 127, as the real agent.
+ * CONNECT is served as the real agent does it, with the host's loopback standing in for the guest's:
+ * a TCP connection to {@code 127.0.0.1:port} carried on the channel (STDIN to it, an empty STDIN
+ * half-closes it, what it sends as STDOUT, EXIT 0 when it closes). {@link #reportPorts} sends PORTS.
  */
 final class FakeGuestAgent {
     private final String systemId;
@@ -68,6 +71,15 @@ final class FakeGuestAgent {
     private void handle(AgentFrame frame) throws IOException {
         switch (frame.type()) {
             case AgentFrame.EXEC -> exec(frame.channel(), argv(frame.payload()));
+            case AgentFrame.CONNECT -> connect(frame.channel(), ByteBuffer.wrap(frame.payload()).getShort() & 0xFFFF);
+            case AgentFrame.STDIN -> {
+                java.net.Socket tcp = connections.get(frame.channel());
+                if (tcp != null && frame.payload().length == 0) {
+                    tcp.shutdownOutput();
+                } else if (tcp != null) {
+                    tcp.getOutputStream().write(frame.payload());
+                }
+            }
             case AgentFrame.STATS_REQ -> send(new AgentFrame(AgentFrame.STATS, 0, ("uptime 12.5\nmem_total 536870912\n"
                     + "mem_free 400000000\nmem_available 450000000\nmem_cached 1000000\ncpu_busy 42\ncpu_total 1000\n")
                     .getBytes(StandardCharsets.UTF_8)));
@@ -82,6 +94,38 @@ final class FakeGuestAgent {
                 // STDIN, OUTPUT_ACK, SIGNAL, ...: nothing to do for these commands.
             }
         }
+    }
+
+    private final java.util.Map<Integer, java.net.Socket> connections = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The guest's listening TCP ports, as the real agent reports them (PORTS, big-endian u16 each). */
+    void reportPorts(int... ports) throws IOException {
+        ByteBuffer payload = ByteBuffer.allocate(2 * ports.length);
+        for (int port : ports) {
+            payload.putShort((short) port);
+        }
+        send(new AgentFrame(AgentFrame.PORTS, 0, payload.array()));
+    }
+
+    private void connect(int channel, int port) throws IOException {
+        java.net.Socket tcp = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+        connections.put(channel, tcp);
+        Thread pump = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (tcp) {
+                int n;
+                while ((n = tcp.getInputStream().read(buf)) > 0) {
+                    send(new AgentFrame(AgentFrame.STDOUT, channel, java.util.Arrays.copyOf(buf, n)));
+                }
+                send(AgentFrame.ofInt(AgentFrame.EXIT, channel, 0));
+            } catch (IOException e) {
+                // The host went away; the connection ends with it.
+            } finally {
+                connections.remove(channel);
+            }
+        }, "fake-guest-connect-" + channel);
+        pump.setDaemon(true);
+        pump.start();
     }
 
     private void exec(int channel, List<String> argv) throws IOException {
