@@ -94,7 +94,7 @@ public final class HcsDriver implements VmDriver {
      */
     @Override
     public String suspendUnsupported(VmConfig config) {
-        return "the HCS backend cannot save and restore VMs yet (see hcs-binding/README.md)";
+        return "the HCS backend cannot save and restore VMs yet (see hcs/README.md)";
     }
 
     @Override

@@ -18,7 +18,7 @@ import java.util.List;
  * <p>The double is the library named by {@value HcsLibrary#LIBRARY_PROPERTY} (the build sets it,
  * with {@code jna.library.path}, for Surefire). Other modules' tests can use it the same way by
  * depending on this module's test jar and pointing those two properties at
- * {@code hcs-binding/target/native} and {@code computecore_double}.
+ * {@code hcs/target/native} and {@code computecore_double}.
  */
 public final class DoubleControl {
 
