@@ -137,12 +137,33 @@ gtar_libs=$(ldd "$gtar" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// 
 [ -n "$gtar_libs" ] || die "ldd $gtar names no libraries"
 gtar_version=$("$gtar" --version | head -n 1 | sed 's/^tar (GNU tar) //')
 
+# ---------------------------------------------------------------- mke2fs
+# A host that cannot format the data disk (HCS on Windows has no mke2fs) asks the guest to
+# (uvm.data.new, /sbin/uvm-format-data): e2fsprogs' mke2fs goes in as /sbin/mke2fs (busybox's
+# applet makes ext2 only), its libraries as GNU tar's, with the build host's /etc/mke2fs.conf.
+mke2fs=
+for m in /sbin/mke2fs /usr/sbin/mke2fs; do
+	[ -x "$m" ] && mke2fs=$(readlink -f "$m") && break
+done
+[ -n "$mke2fs" ] || die "mke2fs not found: install Debian package 'e2fsprogs' (apt-get install -y e2fsprogs)"
+mke2fs_libs=$(ldd "$mke2fs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+[ -n "$mke2fs_libs" ] || die "ldd $mke2fs names no libraries"
+mke2fs_version=$("$mke2fs" -V 2>&1 | head -n 1 | awk '{ print $2 }')
+
 # ---------------------------------------------------------------- up to date?
 # Dependency order. The data disk needs virtio_blk and ext4 (ext4 depends on jbd2, mbcache and
 # crc16; it and jbd2 checksum metadata with the crypto API's crc32c, a soft dependency that
 # busybox modprobe does not follow, so crc32c_generic is named before them).
 data_modules="virtio_blk crc16 mbcache crc32c_generic jbd2 ext4"
-modules="virtio_ring virtio virtio_mmio virtio_console $data_modules netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon failover net_failover virtio_net"
+# The agent's vsock transport and a Hyper-V (HCS) guest, which /init loads only with uvm.agent=vsock
+# on the kernel command line: vsock with its transports (hv_sock: the Hyper-V socket; virtio's
+# and the loopback, which tests use), VMBus, and the SCSI disk stack (hv_storvsc depends on
+# scsi_mod, scsi_common and scsi_transport_fc; sd_mod on scsi_mod and t10-pi, which depends on
+# crc-t10dif and crc64-rocksoft, whose crypto back ends crct10dif_generic and
+# crc64_rocksoft_generic are soft dependencies).
+vsock_modules="vsock vmw_vsock_virtio_transport_common vmw_vsock_virtio_transport vsock_loopback"
+hv_modules="hv_vmbus hv_sock scsi_common scsi_mod scsi_transport_fc hv_storvsc crct10dif_common crct10dif_generic crc-t10dif crc64 crc64_rocksoft_generic crc64-rocksoft t10-pi sd_mod"
+modules="virtio_ring virtio virtio_mmio virtio_console $data_modules netfs fscache 9pnet 9pnet_virtio 9p virtio_balloon failover net_failover virtio_net $vsock_modules $hv_modules"
 stamp_text=$(
 	{
 		cd "$here"
@@ -150,7 +171,8 @@ stamp_text=$(
 		find rootfs -type f | LC_ALL=C sort | xargs sha256sum
 		sha256sum "$busybox"
 		# shellcheck disable=SC2086
-		sha256sum "$gtar" $gtar_libs
+		sha256sum "$gtar" $gtar_libs "$mke2fs" $mke2fs_libs
+		cat /etc/mke2fs.conf 2>/dev/null || true
 		echo "deb $(basename "$deb") $(stat -c %s "$deb")"
 		echo "cc $cc compression $compression modules $modules keep-signatures ${UVM_KEEP_MODULE_SIGNATURES:-0}"
 	}
@@ -223,7 +245,10 @@ cp "$here/init" init
 chmod 755 init
 cp "$out/uvm-agent" sbin/uvm-agent
 cp "$gtar" bin/gtar
-for lib in $gtar_libs; do
+rm -f sbin/mke2fs
+cp "$mke2fs" sbin/mke2fs
+[ -f /etc/mke2fs.conf ] && cp /etc/mke2fs.conf etc/mke2fs.conf
+for lib in $gtar_libs $mke2fs_libs; do
 	mkdir -p ".${lib%/*}"
 	cp -L "$lib" ".$lib"
 done
@@ -316,6 +341,7 @@ json_file() { # name path
 	echo "  \"modules\": \"$(cd "$root/lib/modules/$kver" && ls -- *.ko | sed 's/\.ko$//' | tr '\n' ' ' | sed 's/ $//')\","
 	echo "  \"data_disk\": { \"device\": \"/dev/vda\", \"mount\": \"/data\", \"type\": \"ext4\", \"options\": \"discard,noatime\", \"modules\": \"$data_modules\" },"
 	echo "  \"gnu_tar\": { \"path\": \"/bin/gtar\", \"version\": \"$gtar_version\", \"from\": \"$gtar\", \"libraries\": \"$(echo "$gtar_libs" | tr '\n' ' ' | sed 's/ $//')\" },"
+	echo "  \"mke2fs\": { \"path\": \"/sbin/mke2fs\", \"version\": \"$mke2fs_version\", \"from\": \"$mke2fs\", \"libraries\": \"$(echo "$mke2fs_libs" | tr '\n' ' ' | sed 's/ $//')\" },"
 	echo "  \"files\": {"
 	json_file kernel "$out/vmlinux"
 	echo ","

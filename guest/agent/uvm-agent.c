@@ -1,15 +1,29 @@
 /*
  * uvm-agent: the guest side of the uvm host <-> guest protocol (see ../PROTOCOL.md).
  *
- * One single-threaded poll() loop serves the virtio-serial port named "uvm.agent" and every
- * process started over it. All file descriptors the loop touches are non-blocking; output
- * to the port goes through one queue, so a slow host or a stalled process never blocks the
- * loop. Children are reaped through a signalfd. When started as PID 1 the agent also reaps
- * orphans, and POWEROFF ends the VM. EXEC in a distribution's namespaces and the data disk
- * are in distro.c.
+ * One single-threaded poll() loop serves the connection to the host and every process started
+ * over it. All file descriptors the loop touches are non-blocking; output to the host goes
+ * through one queue, so a slow host or a stalled process never blocks the loop. Children are
+ * reaped through a signalfd. When started as PID 1 the agent also reaps orphans, and POWEROFF
+ * ends the VM. EXEC in a distribution's namespaces and the data disk are in distro.c.
+ *
+ * The connection (the "port" below) is one of two transports, the same frames on either:
+ * - virtio-serial (QEMU): the port named "uvm.agent", a character device the agent opens once;
+ *   the host's connects and disconnects show as POLLHUP clearing and returning, signalled by
+ *   SIGIO. The device stays open for good.
+ * - AF_VSOCK (Hyper-V's hvsocket, on HCS): the host listens (by default CID 2, the host, port
+ *   50101) and the agent connects; a connect that succeeds is the host connecting, end of file
+ *   or an error on the socket is the host disconnecting. The socket is then closed and a new
+ *   connect tried DISCONNECTED_RECHECK_MS later, without blocking (non-blocking connect, which
+ *   the kernel ends after VSOCK_CONNECT_MS).
+ * One guest image serves both: by default the agent uses the virtio-serial port when it finds
+ * one, and while it finds none it also tries vsock at each look, where a guest without a
+ * transport to the host's CID fails at once (ENODEV); the first vsock connect that succeeds or
+ * is under way settles it on vsock. --vsock-only, or uvm.agent=vsock on the kernel command line
+ * (the HCS driver puts it there), never looks for the virtio port.
  *
  * Build: musl-gcc -static -Os -o uvm-agent uvm-agent.c distro.c
- * Usage: uvm-agent [--port /dev/vportNpM]
+ * Usage: uvm-agent [-v] [--port /dev/vportNpM | --vsock-only] [--vsock CID:PORT]
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -39,6 +53,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "vsock.h"
 
 #define PROTOCOL_VERSION 1
 #define HDR_LEN 9
@@ -50,6 +65,8 @@
 #define PTY_GRACE_MS 50             /* PTY output still accepted after the process is reaped */
 #define DISCONNECTED_RECHECK_MS 200 /* host connection re-check without SIGIO */
 #define PORT_NAME "uvm.agent"
+#define VSOCK_PORT 50101            /* the host's hvsocket listener (HCS) */
+#define VSOCK_CONNECT_MS 1000       /* a vsock connect under way fails after this */
 #define PORT_SCAN_MS 1000           /* how often the listening TCP ports are looked up */
 #define MAX_PORTS 512
 
@@ -104,6 +121,17 @@ size_t agent_cmdline_len;
 static int port_fd = -1;
 static char port_path[PATH_MAX];
 static int port_connected;
+/* The transport (see the top of the file): MODE_AUTO looks for the virtio-serial port and tries
+ * vsock while there is none; on_vsock is set once vsock is the transport for good. */
+enum { MODE_AUTO, MODE_VIRTIO, MODE_VSOCK };
+static int mode = MODE_AUTO;
+static int on_vsock;
+static unsigned vsock_cid = VMADDR_CID_HOST, vsock_port = VSOCK_PORT;
+static int64_t vsock_retry_at;  /* no socket (port_fd < 0): when the next connect is tried */
+static int64_t vsock_deadline;  /* a connect under way is given up after this */
+static int vsock_last_err;      /* the reason the last connect failed, so that each new one is said once */
+static int vsock_ever;          /* the host has been connected over vsock (else, after 3 s, a console line) */
+static int64_t agent_start;
 static int sig_fd = -1;
 static int is_init;
 /* Localhost forwarding: the listening ports last sent to the host (see report_ports). */
@@ -1326,10 +1354,40 @@ static int find_port(char *path, size_t size)
     return found;
 }
 
+/* Starts a connection to the host over AF_VSOCK without blocking. Returns the socket, connected
+ * or with the connect under way (it then turns writable, or reports an error, when the connect
+ * is done; the kernel gives up after VSOCK_CONNECT_MS), or -1 with errno when the connect failed
+ * at once: EAFNOSUPPORT without vsock in the kernel, ENODEV without a transport to that CID
+ * (no Hyper-V socket and no virtio-vsock device), ECONNRESET where nothing listens on a
+ * transport that knows it at once. */
+static int vsock_open(void)
+{
+    int fd = socket(AF_VSOCK, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    struct timeval tv = { VSOCK_CONNECT_MS / 1000, VSOCK_CONNECT_MS % 1000 * 1000 };
+    if (setsockopt(fd, AF_VSOCK, SO_VM_SOCKETS_CONNECT_TIMEOUT, &tv, sizeof tv) < 0) {
+        debug("vsock connect timeout: %s", strerror(errno));
+    }
+    struct sockaddr_vm to = { .svm_family = AF_VSOCK, .svm_cid = vsock_cid, .svm_port = vsock_port };
+    if (connect(fd, (struct sockaddr *)&to, sizeof to) == 0 || errno == EINPROGRESS) {
+        vsock_deadline = now_ms() + VSOCK_CONNECT_MS + 1000; /* in case the kernel's timeout never fires */
+        return fd;
+    }
+    int e = errno;
+    close(fd);
+    errno = e;
+    return -1;
+}
+
+/* Finds and opens the virtio-serial port (or the fixed one), waiting for it as long as it takes.
+ * In MODE_AUTO each look that finds no port also tries vsock, and a vsock socket that connected
+ * or is connecting ends the search: the agent is on vsock from then on (check_vsock). */
 static void open_port(const char *fixed)
 {
     int64_t start = now_ms();
-    int warned = 0;
+    int warned = 0, vsock_err = 0;
     for (;;) {
         if (fixed) {
             snprintf(port_path, sizeof port_path, "%s", fixed);
@@ -1339,10 +1397,25 @@ static void open_port(const char *fixed)
             if (port_fd >= 0) {
                 break;
             }
+        } else if (mode == MODE_AUTO && vsock_err != EAFNOSUPPORT) {
+            /* (without vsock in the kernel each socket() would run modprobe again: once is enough) */
+            port_fd = vsock_open();
+            if (port_fd >= 0) {
+                on_vsock = 1;
+                debug("no virtio-serial port '%s' after %lld ms; connecting over vsock %u:%u", PORT_NAME,
+                      (long long)(now_ms() - start), vsock_cid, vsock_port);
+                return;
+            }
+            vsock_err = errno;
         }
         if (!warned && now_ms() - start > 3000) {
-            console("still waiting for virtio-serial port '%s'%s%s", PORT_NAME,
-                    port_path[0] ? ": " : "", port_path[0] ? strerror(errno) : "");
+            if (vsock_err) {
+                console("still waiting for virtio-serial port '%s', or vsock %u:%u (%s)", PORT_NAME,
+                        vsock_cid, vsock_port, strerror(vsock_err));
+            } else {
+                console("still waiting for virtio-serial port '%s'%s%s", PORT_NAME,
+                        port_path[0] ? ": " : "", port_path[0] ? strerror(errno) : "");
+            }
             warned = 1;
         }
         /* reap anything that was started before us while we wait */
@@ -1423,23 +1496,102 @@ static void report_ports(void)
     ports_sent = 1;
 }
 
+/* The host has connected, on either transport: a fresh start with READY and the ports. */
+static void host_connected(void)
+{
+    port_connected = 1;
+    rx_reset();
+    oq_head = oq_tail = 0;
+    send_ready();
+    ports_sent = 0;
+    next_port_scan = 0;
+    flush_port();
+}
+
+/* A vsock connect that failed: the next one is tried DISCONNECTED_RECHECK_MS later. Each new
+ * reason is said once (with uvm.debug), and once on the console when the host has not connected
+ * within 3 s of the start. */
+static void vsock_failed(int err)
+{
+    static int warned;
+    vsock_retry_at = now_ms() + DISCONNECTED_RECHECK_MS;
+    if (err != vsock_last_err) {
+        debug("vsock %u:%u: %s; trying again every %d ms", vsock_cid, vsock_port, strerror(err),
+              DISCONNECTED_RECHECK_MS);
+        vsock_last_err = err;
+    }
+    if (!vsock_ever && !warned && now_ms() - agent_start > 3000) {
+        console("still connecting to the host over vsock %u:%u: %s", vsock_cid, vsock_port, strerror(err));
+        warned = 1;
+    }
+}
+
+/* check_connection on vsock: while the host is not connected, starts a connect (at most every
+ * DISCONNECTED_RECHECK_MS) or looks, without waiting, whether the one under way is done; a
+ * connect that succeeded is the host connecting. While connected, an error or hang-up on the
+ * socket is the host disconnecting (end of file is seen by read_port). */
+static void check_vsock(void)
+{
+    if (port_fd < 0) {
+        if (now_ms() < vsock_retry_at) {
+            return;
+        }
+        port_fd = vsock_open();
+        if (port_fd < 0) {
+            vsock_failed(errno);
+            return;
+        }
+    }
+    struct pollfd pf = { .fd = port_fd, .events = POLLOUT };
+    if (poll(&pf, 1, 0) < 0) {
+        return;
+    }
+    if (port_connected) {
+        if (pf.revents & (POLLHUP | POLLERR | POLLNVAL)) {
+            port_disconnected();
+        }
+        return;
+    }
+    int err = 0;
+    if (!pf.revents) {
+        if (now_ms() < vsock_deadline) {
+            return; /* still connecting */
+        }
+        err = ETIMEDOUT;
+    } else {
+        socklen_t len = sizeof err;
+        if (getsockopt(port_fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
+            err = errno;
+        } else if (!err && (pf.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+            err = ECONNRESET;
+        }
+    }
+    if (err) {
+        close_fd(&port_fd);
+        vsock_failed(err);
+        return;
+    }
+    debug("connected to vsock %u:%u", vsock_cid, vsock_port);
+    vsock_ever = 1;
+    vsock_last_err = 0;
+    host_connected();
+}
+
 /* Checks whether the host side of the port is connected (virtio_console reports POLLHUP
  * while it is not) and handles a change. */
 static void check_connection(void)
 {
+    if (on_vsock) {
+        check_vsock();
+        return;
+    }
     struct pollfd pf = { .fd = port_fd, .events = POLLIN | POLLOUT };
     if (poll(&pf, 1, 0) < 0) {
         return;
     }
     int connected = !(pf.revents & (POLLHUP | POLLERR | POLLNVAL));
     if (connected && !port_connected) {
-        port_connected = 1;
-        rx_reset();
-        oq_head = oq_tail = 0;
-        send_ready();
-        ports_sent = 0;
-        next_port_scan = 0;
-        flush_port();
+        host_connected();
     } else if (!connected && port_connected) {
         port_disconnected();
     }
@@ -1459,6 +1611,11 @@ static void port_disconnected(void)
     kill_all_channels();
     oq_head = oq_tail = 0;
     rx_reset();
+    if (on_vsock) {
+        /* The connection is over: the next one is a new socket, after a pause (check_vsock). */
+        close_fd(&port_fd);
+        vsock_retry_at = now_ms() + DISCONNECTED_RECHECK_MS;
+    }
 }
 
 /* Reads what the port has, up to a bound so that processes get their turn. */
@@ -1535,21 +1692,56 @@ static void read_signals(void)
 
 /* ------------------------------------------------------------------ main loop */
 
+/* --vsock CID:PORT, both decimal: 0, or -1 when malformed. */
+static int parse_vsock(const char *arg)
+{
+    char *end;
+    errno = 0;
+    unsigned long cid = strtoul(arg, &end, 10);
+    if (end == arg || *end != ':' || !isdigit((unsigned char)end[1])) {
+        return -1;
+    }
+    unsigned long port = strtoul(end + 1, &end, 10);
+    if (*end || errno || cid > UINT32_MAX || port > UINT32_MAX) {
+        return -1;
+    }
+    vsock_cid = (unsigned)cid;
+    vsock_port = (unsigned)port;
+    return 0;
+}
+
 enum { K_SIG, K_PORT, K_IN, K_OUT, K_ERR, K_EXEC };
 
 int main(int argc, char **argv)
 {
     const char *fixed_port = NULL;
+    int vsock_only = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--port") == 0 && i + 1 < argc) {
             fixed_port = argv[++i];
+        } else if (strcmp(argv[i], "--vsock-only") == 0) {
+            vsock_only = 1;
+        } else if (strcmp(argv[i], "--vsock") == 0 && i + 1 < argc && parse_vsock(argv[i + 1]) == 0) {
+            i++;
         } else if (strcmp(argv[i], "-v") == 0) {
             verbose = 1;
         } else {
-            fprintf(stderr, "usage: uvm-agent [-v] [--port DEVICE]\n");
+            fprintf(stderr, "usage: uvm-agent [-v] [--port DEVICE | --vsock-only] [--vsock CID:PORT]\n"
+                            "  --port DEVICE     the virtio-serial port to open (default: the one named %s)\n"
+                            "  --vsock-only      connect to the host over AF_VSOCK only, never virtio-serial\n"
+                            "                    (also: uvm.agent=vsock on the kernel command line)\n"
+                            "  --vsock CID:PORT  the host's vsock address (default %u:%u); without --vsock-only\n"
+                            "                    tried while no virtio-serial port is found\n",
+                    PORT_NAME, VMADDR_CID_HOST, VSOCK_PORT);
             return 2;
         }
     }
+    if (fixed_port && vsock_only) {
+        fprintf(stderr, "uvm-agent: --port and --vsock-only exclude each other\n");
+        return 2;
+    }
+    mode = fixed_port ? MODE_VIRTIO : vsock_only ? MODE_VSOCK : MODE_AUTO;
+    agent_start = now_ms();
     is_init = getpid() == 1;
     agent_cmdline = argv[0];
     agent_cmdline_len = argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0];
@@ -1572,6 +1764,8 @@ int main(int argc, char **argv)
         for (char *w = strtok(cmdline, " \n"); w; w = strtok(NULL, " \n")) {
             if (strcmp(w, "uvm.debug") == 0) {
                 verbose = 1;
+            } else if (strcmp(w, "uvm.agent=vsock") == 0 && mode == MODE_AUTO) {
+                mode = MODE_VSOCK; /* options on the agent's own command line win */
             }
         }
     }
@@ -1603,7 +1797,12 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    open_port(fixed_port);
+    if (mode == MODE_VSOCK) {
+        on_vsock = 1; /* the first connect is tried by check_connection, now */
+        debug("connecting over vsock %u:%u", vsock_cid, vsock_port);
+    } else {
+        open_port(fixed_port);
+    }
     check_connection();
 
     struct pollfd *pfds = NULL;
@@ -1637,6 +1836,15 @@ int main(int argc, char **argv)
         if (port_connected) {
             pfds[np] = (struct pollfd){ .fd = port_fd, .events = POLLIN | (oq_len() ? POLLOUT : 0) };
             owner[np++].kind = K_PORT;
+        } else if (on_vsock && port_fd >= 0) {
+            /* a connect under way: the socket turns writable (or reports an error) when it is done */
+            pfds[np] = (struct pollfd){ .fd = port_fd, .events = POLLOUT };
+            owner[np++].kind = K_PORT;
+            int64_t left = vsock_deadline - now_ms();
+            timeout = left > 0 ? (int)left : 0;
+        } else if (on_vsock) {
+            int64_t left = vsock_retry_at - now_ms();
+            timeout = left > 0 ? (int)left : 0;
         } else {
             /* POLLHUP would wake us at once; wait for SIGIO, re-check now and then */
             timeout = DISCONNECTED_RECHECK_MS;

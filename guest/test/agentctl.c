@@ -3,6 +3,13 @@
  * smoke tests and manual use. It connects to the Unix socket QEMU listens on for the
  * virtio-serial port "uvm.agent" and waits for READY.
  *
+ * SOCKET is that Unix socket's path, or vsock-listen:PORT: then agentctl plays the host of the
+ * vsock transport (HCS's hvsocket listener): it listens on AF_VSOCK VMADDR_CID_ANY:PORT, takes
+ * the first connection within the timeout (the agent connecting, e.g. one run in a guest as
+ * `uvm-agent --vsock-only --vsock 1:PORT` over vsock_loopback), stops listening, and goes on
+ * with it exactly as with the Unix socket. Each such agentctl is one host connection: the agent
+ * connects again after it ends.
+ *
  *   agentctl SOCKET ready [TIMEOUT_S]           print the READY text
  *   agentctl SOCKET ready-poweroff [TIMEOUT_S]  print the READY text, then power the VM off
  *   agentctl SOCKET run [-t] [-i] [CONTEXT] -- ARGV...
@@ -39,6 +46,8 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "../agent/vsock.h"
 
 #define HDR_LEN 9
 #define MAX_PAYLOAD 65536u
@@ -455,8 +464,43 @@ static int cond_pong(void *a) { return pongs >= *(int *)a; }
 static int cond_stats(void *a) { return stats_seen >= *(int *)a; }
 static int cond_closed(void *a) { (void)a; return closed_seen; }
 
+/* vsock-listen:PORT: waits up to timeout_ms for the agent to connect, as HCS's listener does. */
+static void accept_vsock(const char *port, int timeout_ms)
+{
+    char *end;
+    unsigned long p = strtoul(port, &end, 10);
+    struct sockaddr_vm sa = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = (unsigned)p };
+    int l = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (!*port || *end || p > UINT32_MAX) {
+        fprintf(stderr, "agentctl: bad vsock port %s\n", port);
+        exit(2);
+    }
+    if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(l, 1) < 0) {
+        fprintf(stderr, "agentctl: cannot listen on vsock port %s: %s\n", port, strerror(errno));
+        exit(2);
+    }
+    struct pollfd pf = { .fd = l, .events = POLLIN };
+    int r;
+    while ((r = poll(&pf, 1, timeout_ms)) < 0 && errno == EINTR) {
+    }
+    if (r == 0) {
+        fprintf(stderr, "agentctl: no agent connected to vsock port %s within %d ms\n", port, timeout_ms);
+        exit(2);
+    }
+    if (r < 0 || (sock = accept4(l, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+        fprintf(stderr, "agentctl: accepting on vsock port %s: %s\n", port, strerror(errno));
+        exit(2);
+    }
+    close(l);
+    fcntl(sock, F_SETFL, fcntl(sock, F_GETFL) | O_NONBLOCK);
+}
+
 static void connect_sock(const char *path, int timeout_ms)
 {
+    if (strncmp(path, "vsock-listen:", 13) == 0) {
+        accept_vsock(path + 13, timeout_ms);
+        return;
+    }
     int64_t deadline = now_ms() + timeout_ms;
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
@@ -1311,7 +1355,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: agentctl SOCKET ready|run|stats|ping|poweroff|smoke ...\n");
+        fprintf(stderr, "usage: agentctl SOCKET|vsock-listen:PORT ready|run|stats|ping|poweroff|smoke ...\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);

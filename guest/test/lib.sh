@@ -24,7 +24,7 @@ base_cmdline() {
 }
 
 image_kernel() { echo "${UVM_KERNEL:-$guest/out/vmlinux}"; }
-image_initrd() { ls "$guest"/out/initramfs* 2>/dev/null | head -n 1; }
+image_initrd() { ls "$guest"/out/initramfs.* 2>/dev/null | head -n 1; } # not initramfs-uvm.*, which has no modules
 
 # qemu_start DIR EXTRA_CMDLINE: starts QEMU in the background with its sockets and console
 # log in DIR; sets $qemu_pid and $qemu_t0_ns (CLOCK_REALTIME ns just before the start).
