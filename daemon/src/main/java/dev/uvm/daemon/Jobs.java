@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -45,8 +44,7 @@ final class Jobs {
     /** The jobs of the daemon serving {@code socket}, logging under {@code stateDir/jobs/}. */
     static Jobs open(Scheduler scheduler, Path stateDir, Path socket) throws IOException {
         Path dir = stateDir.resolve("jobs").resolve(folderName(socket));
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        OwnerOnlyFiles.createDirectory(dir);
         try (Stream<Path> old = Files.list(dir)) {
             for (Path p : old.toList()) {
                 Files.deleteIfExists(p);

@@ -26,18 +26,28 @@ import org.slf4j.LoggerFactory;
  * Access control of the client socket. The socket file and its folder admit the daemon's own user
  * only, or also the configured {@code socketGroup}; and every accepted client's credentials
  * (SO_PEERCRED) are checked: the daemon's user, root, or a member of the socket group may
- * connect, anyone else is told why and disconnected before a byte of theirs is read.
+ * connect, anyone else is told why and disconnected before a byte of theirs is read. On Windows
+ * the socket file's ACL does both ({@link #ADMITTED_BY_ACL}).
  */
 final class PeerCheck {
     private static final Logger log = LoggerFactory.getLogger(PeerCheck.class);
     private static final String OWNER = System.getProperty("user.name");
     /** How long asking the system for a user's groups may take. */
     private static final long GROUPS_TIMEOUT_SECONDS = 5;
+    /**
+     * Windows has no SO_PEERCRED for AF_UNIX: there the socket file's ACL (the owner, SYSTEM,
+     * Administrators and the socket group; see {@link OwnerOnlyFiles}) is the check, which Windows
+     * makes when a client connects, and every client that got through is admitted.
+     */
+    static final boolean ADMITTED_BY_ACL = !OwnerOnlyFiles.posix(Path.of(""));
 
     private PeerCheck() {
     }
 
     static boolean allowed(SocketChannel ch, String socketGroup) {
+        if (ADMITTED_BY_ACL) {
+            return true;
+        }
         try {
             UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             UserPrincipal user = peer.user();
@@ -98,16 +108,17 @@ final class PeerCheck {
      */
     static void secureFolder(Path dir, String socketGroup) throws IOException {
         String mode = socketGroup == null ? "rwx------" : "rwx--x---";
-        if (!Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir) || !OwnerOnlyFiles.posix(dir)) {
+            // (without POSIX modes, Windows: the daemon's own folder under %ProgramData%, always restricted)
             Files.createDirectories(dir);
-            restrict(dir, mode, socketGroup);
+            restrict(dir, socketGroup);
             return;
         }
         String now = PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS));
         if ((now.equals("rwx------") || now.equals("rwx--x---"))
                 && Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(OWNER)) {
             if (!now.equals(mode) || socketGroup != null) {
-                restrict(dir, mode, socketGroup);
+                restrict(dir, socketGroup);
             }
             return;
         }
@@ -120,14 +131,14 @@ final class PeerCheck {
 
     /** Restricts the socket file: {@code rw-------}, or {@code rw-rw----} with the socket group. */
     static void secureSocket(Path socket, String socketGroup) throws IOException {
-        restrict(socket, socketGroup == null ? "rw-------" : "rw-rw----", socketGroup);
+        restrict(socket, socketGroup);
     }
 
-    private static void restrict(Path p, String mode, String socketGroup) throws IOException {
-        if (socketGroup != null) {
+    private static void restrict(Path p, String socketGroup) throws IOException {
+        if (socketGroup != null && OwnerOnlyFiles.posix(p)) {
             GroupPrincipal g = p.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(socketGroup);
             Files.getFileAttributeView(p, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(g);
         }
-        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+        OwnerOnlyFiles.restrict(p, socketGroup);
     }
 }

@@ -1,11 +1,11 @@
 package dev.uvm.daemon.distro;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.uvm.daemon.OwnerOnlyFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -153,7 +153,7 @@ public final class DistroRegistry {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        OwnerOnlyFiles.createFile(tmp);
         JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), new Saved(defaultName, all()));
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
