@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
  * guest over the kernel's vsock loopback transport (CID 1): {@code agentctl vsock-listen:PORT}
  * listens as HCS's listener does and drives a second {@code /sbin/uvm-agent}, the image's own
  * binary, that connects to it. The agent the daemon talks to (PID 1, on virtio-serial) is not
- * touched. One VM boot serves all the tests.
+ * touched. The VM boots Debian's kernel with its initramfs, the image HCS boots (uvm's own kernel
+ * has no VMBus): its vsock modules, and mke2fs, which uvm's own kernel's initramfs leaves out. One
+ * VM boot serves all the tests.
  */
 class VsockAgentE2ETest {
     private static UvmDaemon daemon;
 
     @BeforeAll
     static void startDaemonAndCopyAgentctl() throws Exception {
-        daemon = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\n").start();
+        daemon = new UvmDaemon("[vm]\nvmIdleTimeout = 600000\nkernel = debian\n").start();
         Path agentctl = daemon.dir.resolve("agentctl");
         String source = UvmDaemon.HOME.resolve("guest/test/agentctl.c").toString();
         // static: the guest's utility environment has no C library of its own
@@ -35,6 +37,8 @@ class VsockAgentE2ETest {
         UvmDaemon.Result copy = daemon.uvmWithInput(Files.readAllBytes(agentctl), "run", "--system", "--",
                 "sh", "-c", "cat >/tmp/agentctl && chmod 755 /tmp/agentctl");
         assertEquals(0, copy.exit(), copy.toString());
+        UvmDaemon.Result release = daemon.uvm("run", "--system", "--", "uname", "-r");
+        assertTrue(release.stdout().strip().endsWith("-amd64"), "Debian's kernel, as HCS boots: " + release);
     }
 
     @AfterAll
@@ -44,7 +48,7 @@ class VsockAgentE2ETest {
 
     /** Runs a shell script in the VM's utility environment. */
     private static UvmDaemon.Result guest(String script) throws Exception {
-        // vsock_loopback is built into uvm's kernel; Debian's has it as a module
+        // Debian's kernel has vsock_loopback as a module (in uvm's own it is built in)
         return daemon.uvm("run", "--system", "--", "sh", "-c", "modprobe -q vsock_loopback 2>/dev/null; " + script);
     }
 
