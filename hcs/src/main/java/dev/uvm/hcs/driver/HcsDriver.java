@@ -81,6 +81,9 @@ public final class HcsDriver implements VmDriver {
         LinuxUtilityVmSpec spec = spec(config, disk, newDisk);
         grantAccess(systemId(config.name()), spec, disk);
         HcsRunningVm vm = new HcsBoot(config, systemId(config.name()), spec, transport).run();
+        if (newDisk) {
+            HcsDataDisk.formatted(disk);
+        }
         log.info("VM {}: HCS system {} ready (created and started in {} ms, agent ready {} ms)", config.name(),
                 systemId(config.name()), vm.timings().vmmUpNanos() / 1_000_000,
                 vm.timings().readyNanos() / 1_000_000);

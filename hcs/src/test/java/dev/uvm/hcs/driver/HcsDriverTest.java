@@ -212,6 +212,23 @@ class HcsDriverTest {
     }
 
     @Test
+    void boot_afterAFirstBootThatNeverReachedTheAgent_stillAsksTheGuestToFormatTheDisk() throws Exception {
+        guests.boot = FakeGuests.Boot.CRASHES;
+        assertThrows(BootException.class, () -> boot(TestVms.config(60_000, BOOT, 10_000)));
+        assertTrue(Files.exists(tmp.resolve("disks/default.vhdx")), "the disk was made by the failed boot");
+        guests.boot = FakeGuests.Boot.AGENT;
+
+        RunningVm second = boot(TestVms.config(60_000, BOOT, 10_000));
+        assertTrue(document().at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelCmdLine").asText()
+                .contains("uvm.data.new"), "the guest never saw the blank disk: it is still to format it");
+        second.kill();
+
+        boot(TestVms.config(60_000, BOOT, 10_000));
+        assertFalse(document().at("/VirtualMachine/Chipset/LinuxKernelDirect/KernelCmdLine").asText()
+                .contains("uvm.data.new"), "a boot reached the agent: the disk is formatted");
+    }
+
+    @Test
     void boot_documentLetsTheHostBindTheAgentService_forSystemAndAdministratorsOnly() throws Exception {
         boot(TestVms.config(60_000, BOOT, 10_000));
 
