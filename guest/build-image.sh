@@ -132,9 +132,14 @@ done
 gtar=$(readlink -f /bin/tar 2>/dev/null || true)
 [ -x "$gtar" ] && "$gtar" --version 2>/dev/null | head -n 1 | grep -q 'GNU tar' ||
 	die "/bin/tar is not GNU tar: install Debian package 'tar'"
-# "libacl.so.1 => /lib/x86_64-linux-gnu/libacl.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"
-gtar_libs=$(ldd "$gtar" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
-[ -n "$gtar_libs" ] || die "ldd $gtar names no libraries"
+# The shared libraries ldd names for a program, from lines such as
+# "libacl.so.1 => /lib/x86_64-linux-gnu/libacl.so.1 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)".
+libs_of() {
+	_libs=$(ldd "$1" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+	[ -n "$_libs" ] || die "ldd $1 names no libraries"
+	echo "$_libs"
+}
+gtar_libs=$(libs_of "$gtar")
 gtar_version=$("$gtar" --version | head -n 1 | sed 's/^tar (GNU tar) //')
 
 # ---------------------------------------------------------------- mke2fs
@@ -146,8 +151,7 @@ for m in /sbin/mke2fs /usr/sbin/mke2fs; do
 	[ -x "$m" ] && mke2fs=$(readlink -f "$m") && break
 done
 [ -n "$mke2fs" ] || die "mke2fs not found: install Debian package 'e2fsprogs' (apt-get install -y e2fsprogs)"
-mke2fs_libs=$(ldd "$mke2fs" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
-[ -n "$mke2fs_libs" ] || die "ldd $mke2fs names no libraries"
+mke2fs_libs=$(libs_of "$mke2fs")
 mke2fs_version=$("$mke2fs" -V 2>&1 | head -n 1 | awk '{ print $2 }')
 
 # ---------------------------------------------------------------- up to date?
@@ -282,6 +286,8 @@ for m in $modules; do
 	fi
 done
 "$busybox" depmod -b "$root" "$kver" || die "depmod failed"
+# what /init loads for uvm.agent=vsock, in this order
+echo "$vsock_modules $hv_modules" >etc/uvm-hcs-modules
 echo "$kver" >etc/uvm-kernel-version
 
 # device nodes the kernel needs before devtmpfs is mounted (stdio of /init)

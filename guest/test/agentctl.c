@@ -469,12 +469,12 @@ static void accept_vsock(const char *port, int timeout_ms)
 {
     char *end;
     unsigned long p = strtoul(port, &end, 10);
-    struct sockaddr_vm sa = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = (unsigned)p };
-    int l = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (!*port || *end || p > UINT32_MAX) {
         fprintf(stderr, "agentctl: bad vsock port %s\n", port);
         exit(2);
     }
+    struct sockaddr_vm sa = { .svm_family = AF_VSOCK, .svm_cid = VMADDR_CID_ANY, .svm_port = (unsigned)p };
+    int l = socket(AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof sa) < 0 || listen(l, 1) < 0) {
         fprintf(stderr, "agentctl: cannot listen on vsock port %s: %s\n", port, strerror(errno));
         exit(2);
